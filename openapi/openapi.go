@@ -1,0 +1,192 @@
+// Package openapi holds mockhub's own OpenAPI documents, one per HubSpot API
+// version, and turns them into the list of operations the server mounts.
+// The documents are embedded; a document that does not load or validate stops
+// start-up, so the contract and the routes cannot drift apart.
+package openapi
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+//go:embed *.yaml
+var documents embed.FS
+
+// Document is one loaded API version.
+type Document struct {
+	Version string
+	Spec    *openapi3.T
+}
+
+// Operation is one method on one path of one version, with what the server
+// needs to know about its contract.
+type Operation struct {
+	Document *Document
+	ID       string
+	Method   string
+	// Path is the path template as written in the document.
+	Path      string
+	PathItem  *openapi3.PathItem
+	Operation *openapi3.Operation
+	// Success is the status of a fully successful answer (the lowest 2xx).
+	Success int
+	// MultiStatus says the operation answers 207 when some inputs fail.
+	MultiStatus bool
+	// ErrorsInBody says the success body may carry per-input errors.
+	ErrorsInBody bool
+	// RequestSchema is the JSON body schema, nil for operations without one.
+	RequestSchema *openapi3.Schema
+	// RateLimitExemptions lists x-hubspot-rate-limit-exemptions.
+	RateLimitExemptions []string
+}
+
+// Load reads and validates every embedded document.
+func Load(ctx context.Context) ([]*Document, error) {
+	return LoadFS(ctx, documents)
+}
+
+// LoadFS reads and validates every *.yaml document at the root of fsys.
+func LoadFS(ctx context.Context, fsys fs.FS) ([]*Document, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("openapi: no documents found")
+	}
+	sort.Strings(names)
+	var docs []*Document
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("openapi: read %s: %w", name, err)
+		}
+		doc, err := parse(ctx, name, data)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, doc)
+	}
+	return docs, nil
+}
+
+func parse(ctx context.Context, name string, data []byte) (*Document, error) {
+	loader := openapi3.NewLoader()
+	loader.Context = ctx
+	spec, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: load %s: %w", name, err)
+	}
+	if err := spec.Validate(ctx); err != nil {
+		return nil, fmt.Errorf("openapi: validate %s: %w", name, err)
+	}
+	version, _ := spec.Extensions["x-mockhub-version"].(string)
+	if version == "" {
+		return nil, fmt.Errorf("openapi: %s has no x-mockhub-version", name)
+	}
+	if want := strings.TrimSuffix(path.Base(name), ".yaml"); version != want {
+		return nil, fmt.Errorf("openapi: %s declares version %q", name, version)
+	}
+	return &Document{Version: version, Spec: spec}, nil
+}
+
+// Operations lists every operation of the documents, in a stable order. It
+// fails on an operation the server could not serve faithfully: one without an
+// operationId, without a 2xx answer, or with a body that is not JSON.
+func Operations(docs []*Document) ([]*Operation, error) {
+	var ops []*Operation
+	for _, d := range docs {
+		for _, p := range d.Spec.Paths.InMatchingOrder() {
+			item := d.Spec.Paths.Value(p)
+			for method, op := range item.Operations() {
+				o, err := newOperation(d, p, item, method, op)
+				if err != nil {
+					return nil, fmt.Errorf("openapi %s: %s %s: %w", d.Version, method, p, err)
+				}
+				ops = append(ops, o)
+			}
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool {
+		a, b := ops[i], ops[j]
+		if a.Document.Version != b.Document.Version {
+			return a.Document.Version < b.Document.Version
+		}
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Method < b.Method
+	})
+	return ops, nil
+}
+
+func newOperation(d *Document, p string, item *openapi3.PathItem, method string, op *openapi3.Operation) (*Operation, error) {
+	if op.OperationID == "" {
+		return nil, fmt.Errorf("no operationId")
+	}
+	o := &Operation{Document: d, ID: op.OperationID, Method: method, Path: p, PathItem: item, Operation: op}
+	for code := range op.Responses.Map() {
+		n, err := strconv.Atoi(code)
+		if err != nil {
+			continue
+		}
+		if n >= 200 && n < 300 && n != http.StatusMultiStatus && (o.Success == 0 || n < o.Success) {
+			o.Success = n
+		}
+		if n == http.StatusMultiStatus {
+			o.MultiStatus = true
+		}
+	}
+	if o.Success == 0 {
+		return nil, fmt.Errorf("no 2xx response")
+	}
+	if resp := op.Responses.Status(o.Success); resp != nil && resp.Value != nil {
+		if mt := resp.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
+			_, o.ErrorsInBody = mt.Schema.Value.Properties["errors"]
+		}
+	}
+	if op.RequestBody != nil && op.RequestBody.Value != nil {
+		mt := op.RequestBody.Value.Content.Get("application/json")
+		if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+			return nil, fmt.Errorf("request body is not application/json")
+		}
+		o.RequestSchema = mt.Schema.Value
+	}
+	if ex, ok := op.Extensions["x-hubspot-rate-limit-exemptions"].([]any); ok {
+		for _, v := range ex {
+			if s, ok := v.(string); ok {
+				o.RateLimitExemptions = append(o.RateLimitExemptions, s)
+			}
+		}
+	}
+	return o, nil
+}
+
+// ResponseHasProperty reports whether the JSON schema of the operation's
+// success answer lists property in its results items. Label answers use it
+// to learn whether this version carries fromObjectTypeId/toObjectTypeId.
+func (o *Operation) ResponseHasProperty(property string) bool {
+	resp := o.Operation.Responses.Status(o.Success)
+	if resp == nil || resp.Value == nil {
+		return false
+	}
+	mt := resp.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return false
+	}
+	results := mt.Schema.Value.Properties["results"]
+	if results == nil || results.Value == nil || results.Value.Items == nil || results.Value.Items.Value == nil {
+		return false
+	}
+	_, ok := results.Value.Items.Value.Properties[property]
+	return ok
+}

@@ -1,0 +1,93 @@
+package openapi
+
+import (
+	"context"
+	"testing"
+	"testing/fstest"
+)
+
+func TestEmbeddedDocumentsLoad(t *testing.T) {
+	docs, err := Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := Operations(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"v4": true, "2025-09": true, "2026-03": true, "2026-09": true}
+	perVersion := map[string]int{}
+	for _, op := range ops {
+		perVersion[op.Document.Version]++
+	}
+	for v := range want {
+		if perVersion[v] != 9 {
+			t.Errorf("version %s: %d operations, want 9", v, perVersion[v])
+		}
+	}
+	if len(perVersion) != len(want) {
+		t.Errorf("versions = %v", perVersion)
+	}
+}
+
+func TestVersionShapesComeFromTheDocuments(t *testing.T) {
+	docs, err := Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := Operations(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type shape struct {
+		success     int
+		multiStatus bool
+	}
+	want := map[string]shape{
+		"v4 limits-batch-create":      {201, true},
+		"2026-03 limits-batch-create": {201, true},
+		"2025-09 limits-batch-create": {200, false},
+		"2026-09 limits-batch-create": {200, false},
+		"v4 limits-batch-purge":       {204, false},
+		"2026-03 limits-batch-purge":  {200, false},
+		"2026-09 limits-batch-update": {200, false},
+		"v4 limits-batch-update":      {200, true},
+		"v4 labels-create":            {200, false},
+		"2026-09 labels-delete":       {204, false},
+	}
+	for _, op := range ops {
+		key := op.Document.Version + " " + op.ID
+		if w, ok := want[key]; ok {
+			if op.Success != w.success || op.MultiStatus != w.multiStatus {
+				t.Errorf("%s: success %d multi %v, want %d %v", key, op.Success, op.MultiStatus, w.success, w.multiStatus)
+			}
+			delete(want, key)
+		}
+		if op.ID == "labels-list" {
+			hasIDs := op.ResponseHasProperty("fromObjectTypeId")
+			wantIDs := op.Document.Version == "v4" || op.Document.Version == "2026-03"
+			if hasIDs != wantIDs {
+				t.Errorf("%s: labels carry object type ids = %v, want %v", key, hasIDs, wantIDs)
+			}
+		}
+	}
+	for k := range want {
+		t.Errorf("operation %s not found", k)
+	}
+}
+
+func TestBrokenDocumentStopsLoading(t *testing.T) {
+	cases := map[string]string{
+		"not yaml":       "openapi: [",
+		"no version":     "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\n",
+		"invalid schema": "openapi: 3.0.3\ninfo: {title: x, version: '1'}\nx-mockhub-version: v9\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: nonsense}}}}\n",
+	}
+	for name, body := range cases {
+		t.Run(name, func(t *testing.T) {
+			fsys := fstest.MapFS{"v9.yaml": {Data: []byte(body)}}
+			if _, err := LoadFS(context.Background(), fsys); err == nil {
+				t.Fatal("want an error")
+			}
+		})
+	}
+}

@@ -1,0 +1,103 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/mockhub/mockhub/apierr"
+	"github.com/mockhub/mockhub/reqctx"
+)
+
+// middleware wraps the router in the layers every request passes, outermost
+// first: request info (correlation id, arrival time), access log, panic
+// recovery.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	return s.requestInfo(s.accessLog(s.recoverer(next)))
+}
+
+// requestInfo gives the request its correlation id and arrival time and
+// announces the id in X-HubSpot-Correlation-Id, as HubSpot does on every
+// answer.
+func (s *Server) requestInfo(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := &reqctx.Info{CorrelationID: s.random.UUID().String(), RequestedAt: s.clock.Now()}
+		w.Header().Set("X-HubSpot-Correlation-Id", info.CorrelationID)
+		next.ServeHTTP(w, r.WithContext(reqctx.With(r.Context(), info)))
+	})
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (faults that
+// hijack or flush it).
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// accessLog writes one line per request.
+func (s *Server) accessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.log.Enabled(r.Context(), slog.LevelInfo) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			info := reqctx.From(r.Context())
+			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", rec.status),
+				slog.Duration("duration", time.Since(start)),
+				slog.Int64("portal", info.PortalID),
+				slog.String("correlationId", info.CorrelationID),
+			)
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+// recoverer turns a panic into HubSpot's 500 so that no input can crash the
+// server. http.ErrAbortHandler is re-panicked: it is how a handler aborts a
+// response on purpose.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+					panic(v)
+				}
+				s.log.Error("panic", "value", v, "correlationId", reqctx.From(r.Context()).CorrelationID)
+				apierr.Write(w, r, apierr.Internal())
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	apierr.Write(w, r, apierr.RouteNotFound(r.Method, r.URL.Path))
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	apierr.Write(w, r, apierr.MethodNotAllowed(r.Method, r.URL.Path, nil))
+}

@@ -1,0 +1,157 @@
+// Package server is mockhub as an http.Handler. New builds it from a Config:
+// it loads our OpenAPI documents, mounts one route per operation (and the
+// alternate v4 spelling), and decides the order of the middleware. A request
+// flows one way: route -> authenticate -> validate -> handler -> store ->
+// envelope; every error is shaped by package apierr.
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/mockhub/mockhub/auth"
+	"github.com/mockhub/mockhub/clock"
+	"github.com/mockhub/mockhub/idgen"
+	"github.com/mockhub/mockhub/objecttype"
+	"github.com/mockhub/mockhub/openapi"
+	"github.com/mockhub/mockhub/store"
+)
+
+// Config configures a Server. The zero value is usable: real clock, random
+// seed, no logging, lenient auth, HubSpot's defaults.
+type Config struct {
+	// Clock is the source of every timestamp. Default: the wall clock.
+	Clock clock.Clock
+	// Seed seeds the random source of correlation ids and faults. Zero picks
+	// a seed from the clock.
+	Seed uint64
+	// Logger receives one line per request. Default: discard.
+	Logger *slog.Logger
+	// Authenticator decides who a request is. Default: auth.Lenient.
+	Authenticator auth.Authenticator
+	// MaxBodyBytes bounds request bodies (413 beyond). Default 1 MiB.
+	MaxBodyBytes int64
+	// Store tunes business rules. Default: store.DefaultConfig().
+	Store *store.Config
+	// Documents overrides the embedded OpenAPI documents (tests).
+	Documents []*openapi.Document
+	// Version is reported by the health endpoint.
+	Version string
+}
+
+// Server is mockhub's HTTP handler.
+type Server struct {
+	cfg     Config
+	clock   clock.Clock
+	random  *idgen.Source
+	log     *slog.Logger
+	auth    auth.Authenticator
+	types   *objecttype.Registry
+	store   *store.Store
+	ops     []*openapi.Operation
+	handler http.Handler
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// New builds a Server. It fails when a document does not load or an
+// operation in it has no handler.
+func New(cfg Config) (*Server, error) {
+	s := &Server{cfg: cfg, clock: cfg.Clock, log: cfg.Logger, auth: cfg.Authenticator}
+	if s.clock == nil {
+		s.clock = clock.Real{}
+	}
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	s.random = idgen.New(seed)
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.auth == nil {
+		s.auth = auth.Lenient{}
+	}
+	if s.cfg.MaxBodyBytes <= 0 {
+		s.cfg.MaxBodyBytes = 1 << 20
+	}
+	storeCfg := store.DefaultConfig()
+	if cfg.Store != nil {
+		storeCfg = *cfg.Store
+	}
+	var err error
+	if s.types, err = objecttype.Default(); err != nil {
+		return nil, err
+	}
+	catalog, err := store.DefaultCatalog(s.types)
+	if err != nil {
+		return nil, err
+	}
+	s.store = store.New(storeCfg, catalog)
+
+	docs := cfg.Documents
+	if docs == nil {
+		if docs, err = openapi.Load(context.Background()); err != nil {
+			return nil, err
+		}
+	}
+	if s.ops, err = openapi.Operations(docs); err != nil {
+		return nil, err
+	}
+	router, err := s.routes()
+	if err != nil {
+		return nil, err
+	}
+	s.handler = s.middleware(router)
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Operations returns the operations the server serves (one per document
+// operation; alias paths are not counted twice).
+func (s *Server) Operations() []*openapi.Operation { return s.ops }
+
+// Store returns the server's state.
+func (s *Server) Store() *store.Store { return s.store }
+
+// routes mounts every operation and the errors for unknown routes.
+func (s *Server) routes() (chi.Router, error) {
+	r := chi.NewRouter()
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(s.methodNotAllowed)
+	for _, op := range s.ops {
+		h, ok := handlers[op.ID]
+		if !ok {
+			return nil, fmt.Errorf("server: operation %s (%s %s) has no handler", op.ID, op.Method, op.Path)
+		}
+		endpoint := s.endpoint(op, h)
+		for _, p := range routePaths(op) {
+			r.Method(op.Method, p, endpoint)
+		}
+	}
+	return r, nil
+}
+
+// v4Prefix and v4Alias are the two spellings HubSpot serves v4 under: the
+// current documents use the first, the official Node client calls the second.
+const (
+	v4Prefix = "/crm/associations/v4/"
+	v4Alias  = "/crm/v4/associations/"
+)
+
+func routePaths(op *openapi.Operation) []string {
+	paths := []string{op.Path}
+	if rest, ok := strings.CutPrefix(op.Path, v4Prefix); ok {
+		paths = append(paths, v4Alias+rest)
+	}
+	return paths
+}

@@ -1,0 +1,131 @@
+// Package store holds mockhub's state: for each portal, the custom association
+// labels it defined and the association limits it configured, on top of the
+// shared catalog of HubSpot-defined types. Every mutation is all-or-nothing:
+// it works on a copy of the portal's state and swaps it in only when the
+// whole operation succeeded.
+package store
+
+import (
+	"sort"
+	"sync"
+)
+
+// Config tunes business rules HubSpot does not publish.
+type Config struct {
+	// MaxLimit is the highest maxToObjectIds a limit may have (HubSpot's
+	// subscription ceiling).
+	MaxLimit int32
+	// MaxLabelsPerPairing is how many custom labels one object pairing holds.
+	MaxLabelsPerPairing int
+	// MaxBatchInputs is how many inputs one limits batch accepts.
+	MaxBatchInputs int
+	// FirstLabelTypeID is where each portal's USER_DEFINED typeIds start.
+	FirstLabelTypeID int32
+}
+
+// DefaultConfig returns the documented defaults.
+func DefaultConfig() Config {
+	return Config{MaxLimit: 50000, MaxLabelsPerPairing: 10, MaxBatchInputs: 100, FirstLabelTypeID: 100}
+}
+
+// Store is the set of portals. Portals are created on first use.
+type Store struct {
+	cfg     Config
+	catalog *Catalog
+
+	mu      sync.RWMutex
+	portals map[int64]*Portal
+}
+
+// New returns an empty store.
+func New(cfg Config, catalog *Catalog) *Store {
+	return &Store{cfg: cfg, catalog: catalog, portals: map[int64]*Portal{}}
+}
+
+// Catalog returns the HubSpot-defined types shared by every portal.
+func (s *Store) Catalog() *Catalog { return s.catalog }
+
+// Portal returns the portal with the given id, creating it from the fixtures
+// when it does not exist yet.
+func (s *Store) Portal(id int64) *Portal {
+	s.mu.RLock()
+	p := s.portals[id]
+	s.mu.RUnlock()
+	if p != nil {
+		return p
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p = s.portals[id]; p == nil {
+		p = &Portal{id: id, cfg: &s.cfg, catalog: s.catalog, st: newState(s.cfg.FirstLabelTypeID)}
+		s.portals[id] = p
+	}
+	return p
+}
+
+// Lookup returns the portal with the given id if it exists.
+func (s *Store) Lookup(id int64) (*Portal, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, ok := s.portals[id]
+	return p, ok
+}
+
+// PortalIDs lists the portals that exist, in ascending order.
+func (s *Store) PortalIDs() []int64 {
+	s.mu.RLock()
+	ids := make([]int64, 0, len(s.portals))
+	for id := range s.portals {
+		ids = append(ids, id)
+	}
+	s.mu.RUnlock()
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// Reset returns every portal to its fixtures.
+func (s *Store) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.portals = map[int64]*Portal{}
+}
+
+// ResetPortal returns one portal to its fixtures.
+func (s *Store) ResetPortal(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.portals, id)
+}
+
+// Portal is one HubSpot account's state.
+type Portal struct {
+	id      int64
+	cfg     *Config
+	catalog *Catalog
+
+	mu sync.Mutex
+	st *state
+}
+
+// ID returns the portal id.
+func (p *Portal) ID() int64 { return p.id }
+
+// mutate runs fn on a copy of the state and keeps the copy only when fn
+// succeeds, so a failed operation leaves nothing half-applied.
+func (p *Portal) mutate(fn func(st *state) error) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	next := p.st.clone()
+	if err := fn(next); err != nil {
+		return err
+	}
+	p.st = next
+	return nil
+}
+
+// read runs fn on the current state.
+func (p *Portal) read(fn func(st *state)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fn(p.st)
+}

@@ -1,0 +1,290 @@
+// Package validation checks requests against an operation of our OpenAPI
+// documents with kin-openapi and reports every violation the way HubSpot
+// does: one 400 VALIDATION_ERROR whose errors array names each field at
+// fault. A JSON body is decoded once, here; handlers receive the decoded
+// value.
+package validation
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/mockhub/mockhub/apierr"
+	"github.com/mockhub/mockhub/openapi"
+)
+
+// Validator validates requests for one operation.
+type Validator struct {
+	op     *openapi.Operation
+	route  *routers.Route
+	params openapi3.Parameters
+	opts   *openapi3filter.Options
+}
+
+// New builds the validator of op. It is built once at start-up.
+func New(op *openapi.Operation) *Validator {
+	params := append(openapi3.Parameters{}, op.PathItem.Parameters...)
+	params = append(params, op.Operation.Parameters...)
+	opts := &openapi3filter.Options{MultiError: true, SkipSettingDefaults: true, ExcludeRequestBody: true}
+	return &Validator{
+		op:     op,
+		route:  &routers.Route{Spec: op.Document.Spec, Path: op.Path, PathItem: op.PathItem, Method: op.Method, Operation: op.Operation},
+		params: params,
+		opts:   opts,
+	}
+}
+
+// Params validates path, query and header parameters. pathParams holds the
+// path parameter values the router matched.
+func (v *Validator) Params(ctx context.Context, r *http.Request, pathParams map[string]string) *apierr.Error {
+	if len(v.params) == 0 {
+		return nil
+	}
+	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: pathParams, Route: v.route, Options: v.opts}
+	var details []apierr.Detail
+	for _, ref := range v.params {
+		p := ref.Value
+		if p == nil {
+			continue
+		}
+		if err := openapi3filter.ValidateParameter(ctx, input, p); err != nil {
+			details = append(details, apierr.Detail{
+				Message: fmt.Sprintf("Invalid value %q for %s parameter %s: %s", paramValue(r, pathParams, p), p.In, p.Name, paramReason(err)),
+				In:      p.Name,
+				Code:    "INVALID_PARAMETER",
+			})
+		}
+	}
+	if len(details) == 0 {
+		return nil
+	}
+	return apierr.Validation(joinMessages(details), details...)
+}
+
+func paramValue(r *http.Request, pathParams map[string]string, p *openapi3.Parameter) string {
+	switch p.In {
+	case openapi3.ParameterInPath:
+		return pathParams[p.Name]
+	case openapi3.ParameterInQuery:
+		return r.URL.Query().Get(p.Name)
+	case openapi3.ParameterInHeader:
+		return r.Header.Get(p.Name)
+	}
+	return ""
+}
+
+func paramReason(err error) string {
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		return schemaReason(se)
+	}
+	var pe *openapi3filter.ParseError
+	if errors.As(err, &pe) {
+		if pe.Reason != "" {
+			return pe.Reason
+		}
+	}
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) && re.Reason != "" {
+		return re.Reason
+	}
+	return "invalid value"
+}
+
+// HasBody reports whether the operation takes a request body.
+func (v *Validator) HasBody() bool { return v.op.RequestSchema != nil }
+
+// Body validates a JSON request body and returns it decoded. contentType is
+// the request's Content-Type header.
+func (v *Validator) Body(contentType string, data []byte) (any, *apierr.Error) {
+	if v.op.RequestSchema == nil {
+		return nil, nil
+	}
+	if !isJSON(contentType) {
+		return nil, apierr.UnsupportedMediaType(contentType)
+	}
+	value, err := decode(data)
+	if err != nil {
+		return nil, err
+	}
+	if verr := v.op.RequestSchema.VisitJSON(value, openapi3.MultiErrors()); verr != nil {
+		details := schemaDetails(verr)
+		return nil, apierr.Validation("Invalid input JSON: "+joinMessages(details), details...)
+	}
+	return value, nil
+}
+
+func isJSON(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+// decode parses data as one JSON value, keeping numbers exact.
+func decode(data []byte) (any, *apierr.Error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var value any
+	if err := dec.Decode(&value); err != nil {
+		return nil, syntaxError(data, err, dec.InputOffset())
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, syntaxError(data, errors.New("unexpected content after the JSON value"), dec.InputOffset())
+	}
+	return value, nil
+}
+
+// syntaxError words a decoding failure as HubSpot's Jackson-based parser does:
+// "Invalid input JSON on line L, column C: reason".
+func syntaxError(data []byte, err error, offset int64) *apierr.Error {
+	reason := err.Error()
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		offset = se.Offset
+		reason = se.Error()
+	case errors.Is(err, io.EOF):
+		reason = "No content to map due to end-of-input"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		reason = "Unexpected end-of-input"
+		offset = int64(len(data))
+	}
+	line, col := position(data, offset)
+	msg := fmt.Sprintf("Invalid input JSON on line %d, column %d: %s", line, col, reason)
+	return apierr.Validation(msg, apierr.Detail{Message: msg, Code: "INVALID_JSON"})
+}
+
+func position(data []byte, offset int64) (line, col int) {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	line, col = 1, 1
+	for _, b := range data[:offset] {
+		if b == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// schemaDetails flattens kin-openapi's error tree into one detail per
+// violation; missing required fields of one object are reported together,
+// as HubSpot does ("Some required fields were not set: [a, b]").
+func schemaDetails(err error) []apierr.Detail {
+	var leaves []*openapi3.SchemaError
+	collect(err, &leaves)
+	missing := map[string][]string{}
+	var order []string
+	var details []apierr.Detail
+	for _, se := range leaves {
+		ptr := se.JSONPointer()
+		if se.SchemaField == "required" && len(ptr) > 0 {
+			parent := fieldPath(ptr[:len(ptr)-1])
+			if _, seen := missing[parent]; !seen {
+				order = append(order, parent)
+			}
+			missing[parent] = append(missing[parent], ptr[len(ptr)-1])
+			continue
+		}
+		path := fieldPath(ptr)
+		msg := schemaReason(se)
+		if path != "" {
+			msg = path + ": " + msg
+		}
+		details = append(details, apierr.Detail{Message: msg, In: path, Code: "INVALID_" + strings.ToUpper(se.SchemaField)})
+	}
+	var req []apierr.Detail
+	for _, parent := range order {
+		fields := missing[parent]
+		sort.Strings(fields)
+		msg := fmt.Sprintf("Some required fields were not set: [%s]", strings.Join(fields, ", "))
+		if parent != "" {
+			msg = parent + ": " + msg
+		}
+		req = append(req, apierr.Detail{Message: msg, In: parent, Code: "REQUIRED"})
+	}
+	return append(req, details...)
+}
+
+func collect(err error, out *[]*openapi3.SchemaError) {
+	var me openapi3.MultiError
+	if errors.As(err, &me) {
+		for _, e := range me {
+			collect(e, out)
+		}
+		return
+	}
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		*out = append(*out, se)
+		return
+	}
+	*out = append(*out, &openapi3.SchemaError{Reason: err.Error()})
+}
+
+// schemaReason is kin-openapi's reason with the offending value added where
+// it helps (HubSpot names the bad value, e.g. an unknown enum constant).
+func schemaReason(se *openapi3.SchemaError) string {
+	reason := se.Reason
+	if reason == "" {
+		reason = "doesn't match the schema (" + se.SchemaField + ")"
+	}
+	switch se.SchemaField {
+	case "enum", "type", "format":
+		if b, err := json.Marshal(se.Value); err == nil && len(b) <= 100 {
+			reason = fmt.Sprintf("%s (got %s)", reason, b)
+		}
+	}
+	return reason
+}
+
+// fieldPath renders a JSON pointer as HubSpot-style field path:
+// inputs[0].typeId.
+func fieldPath(ptr []string) string {
+	var b strings.Builder
+	for _, p := range ptr {
+		if isIndex(p) {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+func isIndex(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func joinMessages(details []apierr.Detail) string {
+	msgs := make([]string, len(details))
+	for i, d := range details {
+		msgs[i] = d.Message
+	}
+	return strings.Join(msgs, "; ")
+}
