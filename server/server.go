@@ -56,6 +56,7 @@ type Server struct {
 	types   *objecttype.Registry
 	store   *store.Store
 	ops     []*openapi.Operation
+	resets  resetHooks
 	handler http.Handler
 }
 
@@ -128,6 +129,7 @@ func (s *Server) routes() (chi.Router, error) {
 	r := chi.NewRouter()
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
+	r.Mount(AdminPrefix, s.adminRoutes())
 	for _, op := range s.ops {
 		h, ok := handlers[op.ID]
 		if !ok {
