@@ -152,10 +152,12 @@ func syntaxError(data []byte, err error, offset int64) *apierr.Error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		offset = se.Offset
+		// Offset counts the offending byte; point at it.
+		offset = max(se.Offset-1, 0)
 		reason = se.Error()
 	case errors.Is(err, io.EOF):
 		reason = "No content to map due to end-of-input"
+		offset = int64(len(data))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		reason = "Unexpected end-of-input"
 		offset = int64(len(data))
