@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/mockhub/mockhub/store"
@@ -110,7 +109,6 @@ func stringField(m map[string]any, key string) string {
 }
 
 func int32Field(m map[string]any, key string) int32 {
-	n, _ := m[key].(json.Number)
-	v, _ := n.Int64()
-	return int32(v)
+	n, _ := m[key].(float64)
+	return int32(n)
 }

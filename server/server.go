@@ -8,7 +8,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -75,7 +74,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.random = idgen.New(seed)
 	if s.log == nil {
-		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.auth == nil {
 		s.auth = auth.Lenient{}

@@ -1,0 +1,71 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+const (
+	benchCreatePath = "/crm/associations/2026-03/definitions/configurations/contacts/companies/batch/create"
+	benchPurgePath  = "/crm/associations/2026-03/definitions/configurations/contacts/companies/batch/purge"
+	benchCreateBody = `{"inputs":[{"category":"HUBSPOT_DEFINED","maxToObjectIds":5,"typeId":279}]}`
+	benchPurgeBody  = `{"inputs":[{"category":"HUBSPOT_DEFINED","typeId":279}]}`
+)
+
+// benchPair sends the seed request and the purge that undoes it, so every
+// iteration takes the success path of both.
+func benchPair(b *testing.B, h http.Handler) {
+	b.Helper()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		for _, rq := range [2][2]string{{benchCreatePath, benchCreateBody}, {benchPurgePath, benchPurgeBody}} {
+			req := httptest.NewRequest("POST", rq[0], strings.NewReader(rq[1]))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer bench")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code >= 300 {
+				b.Fatalf("%s: %d %s", rq[0], rec.Code, rec.Body)
+			}
+		}
+	}
+}
+
+// BenchmarkSeedRequest runs the seed request (and its purge) through the
+// whole stack: routing, auth, validation, store, envelope.
+func BenchmarkSeedRequest(b *testing.B) {
+	srv, err := New(Config{Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchPair(b, srv)
+}
+
+// BenchmarkBareHandler is the floor: a plain net/http handler that decodes
+// the same bodies and writes a canned answer, with no validation or state.
+func BenchmarkBareHandler(b *testing.B) {
+	type input struct {
+		Category       string `json:"category"`
+		TypeID         int32  `json:"typeId"`
+		MaxToObjectIDs int32  `json:"maxToObjectIds"`
+	}
+	canned := []byte(`{"status":"COMPLETE","results":[{"category":"HUBSPOT_DEFINED","typeId":279,"label":null,"userEnforcedMaxToObjectIds":5}],"startedAt":"2026-01-01T00:00:00.000Z","completedAt":"2026-01-01T00:00:00.000Z"}`)
+	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Inputs []input `json:"inputs"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		_ = time.Now()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(201)
+		_, _ = w.Write(canned)
+	})
+	benchPair(b, bare)
+}
