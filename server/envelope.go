@@ -41,7 +41,7 @@ type resultsBody struct {
 type limitBody struct {
 	Category string  `json:"category"`
 	TypeID   int32   `json:"typeId"`
-	Label    *string `json:"label"`
+	Label    *string `json:"label,omitempty"`
 	Max      int32   `json:"userEnforcedMaxToObjectIds"`
 }
 
@@ -56,7 +56,7 @@ type limitUpdateBody struct {
 type labelBody struct {
 	Category         string  `json:"category"`
 	TypeID           int32   `json:"typeId"`
-	Label            *string `json:"label"`
+	Label            *string `json:"label,omitempty"`
 	FromObjectTypeID string  `json:"fromObjectTypeId,omitempty"`
 	ToObjectTypeID   string  `json:"toObjectTypeId,omitempty"`
 }
