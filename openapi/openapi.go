@@ -7,6 +7,7 @@ package openapi
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -64,17 +66,26 @@ func LoadFS(ctx context.Context, fsys fs.FS) ([]*Document, error) {
 		return nil, fmt.Errorf("openapi: no documents found")
 	}
 	sort.Strings(names)
-	var docs []*Document
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("openapi: read %s: %w", name, err)
-		}
-		doc, err := parse(ctx, name, data)
-		if err != nil {
-			return nil, err
-		}
-		docs = append(docs, doc)
+	// Documents are independent: parse them in parallel, since start-up time
+	// matters to users who start a server per test.
+	docs := make([]*Document, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			data, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				errs[i] = fmt.Errorf("openapi: read %s: %w", name, err)
+				return
+			}
+			docs[i], errs[i] = parse(ctx, name, data)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return docs, nil
 }

@@ -130,6 +130,10 @@ func (s *Server) resolveTypes(c *call) *apierr.Error {
 	return nil
 }
 
+// jsonContentType is HubSpot's content type for JSON answers. Handlers never
+// modify it, so one slice serves every response.
+var jsonContentType = []string{"application/json;charset=utf-8"}
+
 // writeJSON sends a handler's reply.
 func writeJSON(w http.ResponseWriter, out reply) {
 	if out.body == nil {
@@ -143,8 +147,8 @@ func writeJSON(w http.ResponseWriter, out reply) {
 		panic(fmt.Errorf("encode response: %w", err))
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json;charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(payload)))
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(payload))}
 	w.WriteHeader(out.status)
 	_, _ = w.Write(payload)
 }

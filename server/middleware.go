@@ -23,7 +23,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 func (s *Server) requestInfo(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := &reqctx.Info{CorrelationID: s.random.UUID().String(), RequestedAt: s.clock.Now()}
-		w.Header().Set("X-HubSpot-Correlation-Id", info.CorrelationID)
+		// Assigned in canonical form directly: Header.Set would canonicalize
+		// the key on every request.
+		w.Header()["X-Hubspot-Correlation-Id"] = []string{info.CorrelationID}
 		next.ServeHTTP(w, r.WithContext(reqctx.With(r.Context(), info)))
 	})
 }
