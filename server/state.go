@@ -1,12 +1,16 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/mockhub/mockhub/journal"
 	"github.com/mockhub/mockhub/persist"
 	"github.com/mockhub/mockhub/store"
 )
+
+// ErrFixtures marks a start-up failure caused by the fixtures document.
+var ErrFixtures = errors.New("invalid fixtures")
 
 // setupState builds what lives beside the store (the journal and the token
 // registry), seeds fixtures and, with a data directory, restores saved state
@@ -31,10 +35,10 @@ func (s *Server) setupState() error {
 	if len(s.cfg.Fixtures) > 0 {
 		f, err := store.DecodeFixtures(s.cfg.Fixtures)
 		if err != nil {
-			return fmt.Errorf("fixtures: %w", err)
+			return fmt.Errorf("%w: %v", ErrFixtures, err)
 		}
 		if err := s.store.Seed(f); err != nil {
-			return fmt.Errorf("fixtures: %w", err)
+			return fmt.Errorf("%w: %v", ErrFixtures, err)
 		}
 	}
 	if s.cfg.DataDir == "" {
