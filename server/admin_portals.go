@@ -50,7 +50,7 @@ func (s *Server) getPortalState(w http.ResponseWriter, r *http.Request) {
 	}
 	p, ok := s.store.Lookup(id)
 	if !ok {
-		writeAdminError(w, r, http.StatusNotFound, "Portal "+strconv.FormatInt(id, 10)+" does not exist: no request has used it yet")
+		writeAdminError(w, r, http.StatusNotFound, "Portal "+strconv.FormatInt(id, 10)+" does not exist: no API request has used it since start-up or the last reset")
 		return
 	}
 	writeJSON(w, reply{http.StatusOK, p.Snapshot()})
