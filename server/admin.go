@@ -30,22 +30,19 @@ func (s *Server) OnReset(fn func(portal *int64)) {
 }
 
 // Reset returns every portal to its fixtures and clears every registered
-// component's state. It fails only when saved state cannot be removed.
+// component's state. It fails only when saved state cannot be removed (the
+// portals concerned keep their state).
 func (s *Server) Reset() error {
-	if err := s.store.Reset(); err != nil {
-		return err
-	}
+	err := s.store.Reset()
 	s.runResetHooks(nil)
-	return nil
+	return err
 }
 
 // ResetPortal returns one portal to its fixtures.
 func (s *Server) ResetPortal(id int64) error {
-	if err := s.store.ResetPortal(id); err != nil {
-		return err
-	}
+	err := s.store.ResetPortal(id)
 	s.runResetHooks(&id)
-	return nil
+	return err
 }
 
 func (s *Server) runResetHooks(portal *int64) {

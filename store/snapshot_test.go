@@ -231,6 +231,9 @@ func TestPersisterSeesEveryMutation(t *testing.T) {
 	if err := s.Reset(); err == nil {
 		t.Fatal("Reset succeeded although saved state could not be removed")
 	}
+	if kept, ok := s.Lookup(7); !ok || kept != p {
+		t.Fatal("a portal whose file could not be removed was reset in memory only")
+	}
 	fp.fail = nil
 	if err := s.Reset(); err != nil {
 		t.Fatal(err)

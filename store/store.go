@@ -6,6 +6,7 @@
 package store
 
 import (
+	"errors"
 	"sort"
 	"sync"
 )
@@ -87,18 +88,23 @@ func (s *Store) PortalIDs() []int64 {
 	return ids
 }
 
-// Reset returns every portal to its fixtures. With a persister, the saved
-// state of every portal is removed first; if that fails nothing changes.
+// Reset returns every portal to its fixtures. With a persister, each
+// portal's saved state is removed; a portal whose saved state cannot be
+// removed keeps its state, so memory and disk never disagree, and the error
+// names it.
 func (s *Store) Reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, p := range s.portals {
+	next := s.seededPortals()
+	var errs []error
+	for id, p := range s.portals {
 		if err := p.detach(); err != nil {
-			return err
+			next[id] = p
+			errs = append(errs, err)
 		}
 	}
-	s.portals = s.seededPortals()
-	return nil
+	s.portals = next
+	return errors.Join(errs...)
 }
 
 // ResetPortal returns one portal to its fixtures.
