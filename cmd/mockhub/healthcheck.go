@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -21,7 +23,9 @@ func healthcheck(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := newFlagSet("mockhub healthcheck", "Usage: mockhub healthcheck [--addr ADDR] [--timeout D]\n\nExits 0 when the mockhub at ADDR answers GET /_mockhub/health with 200 and status ok, 1 otherwise.", stderr)
 	fs.stringVar(&addr, "addr", "ADDR", defaultAddr, "address of the mockhub to check (a wildcard host such as 0.0.0.0 means this machine)")
 	fs.durationVar(&timeout, "timeout", "HEALTHCHECK_TIMEOUT", "3s", "how long to wait for the answer")
-	if err := fs.parse(args); err != nil {
+	if err := fs.parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	url, err := healthURL(addr)
