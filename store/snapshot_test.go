@@ -13,15 +13,23 @@ import (
 
 func newTestStore(t *testing.T) *Store {
 	t.Helper()
-	reg, err := objecttype.Default()
+	s, err := defaultStore()
 	if err != nil {
 		t.Fatal(err)
+	}
+	return s
+}
+
+func defaultStore() (*Store, error) {
+	reg, err := objecttype.Default()
+	if err != nil {
+		return nil, err
 	}
 	c, err := DefaultCatalog(reg)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return New(DefaultConfig(), c)
+	return New(DefaultConfig(), c), nil
 }
 
 var contactCompany = Pair{"contact", "company"}
@@ -301,4 +309,41 @@ func TestSeedResetAndRestore(t *testing.T) {
 			t.Errorf("Seed accepted %s", doc)
 		}
 	}
+}
+
+// FuzzReplace feeds arbitrary documents to the importer: it must never
+// panic, and whatever it accepts must export and re-import unchanged.
+func FuzzReplace(f *testing.F) {
+	f.Add([]byte(`{"labels":[{"name":"manager","fromObjectType":"contacts","toObjectType":"companies","typeId":1000,"label":"Manager","inverseTypeId":1001}],"limits":[{"fromObjectType":"0-1","toObjectType":"0-2","typeId":279,"maxToObjectIds":8},{"fromObjectType":"contact","toObjectType":"company","typeId":1000,"maxToObjectIds":2}]}`))
+	f.Add([]byte(`{"labels":[{"name":"s","fromObjectType":"contact","toObjectType":"contact","typeId":5000,"label":"S"}],"limits":[],"nextTypeId":7}`))
+	f.Add([]byte(`{"portalId":1,"labels":[],"limits":[]}`))
+	s, err := defaultStore()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		snap, err := DecodeSnapshot(data)
+		if err != nil {
+			return
+		}
+		snap.PortalID = 0
+		if err := s.Replace(1, snap); err != nil {
+			return
+		}
+		exported := s.Portal(1).Snapshot()
+		doc, err := json.Marshal(exported)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := DecodeSnapshot(doc)
+		if err != nil {
+			t.Fatalf("export %s does not decode: %v", doc, err)
+		}
+		if err := s.Replace(1, again); err != nil {
+			t.Fatalf("export %s is refused: %v", doc, err)
+		}
+		if got := s.Portal(1).Snapshot(); !reflect.DeepEqual(got, exported) {
+			t.Fatalf("re-import changed the state:\n%+v\n%+v", exported, got)
+		}
+	})
 }
