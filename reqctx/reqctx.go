@@ -25,6 +25,9 @@ type Info struct {
 	Version     string
 	// Fault names the fault that fired for this request, if any.
 	Fault string
+	// Body is the request body as the endpoint read it, for the journal;
+	// nil when the request was answered before its body was read.
+	Body []byte
 }
 
 type key struct{}

@@ -30,16 +30,19 @@ func (s *Server) OnReset(fn func(portal *int64)) {
 }
 
 // Reset returns every portal to its fixtures and clears every registered
-// component's state.
-func (s *Server) Reset() {
-	s.store.Reset()
+// component's state. It fails only when saved state cannot be removed (the
+// portals concerned keep their state).
+func (s *Server) Reset() error {
+	err := s.store.Reset()
 	s.runResetHooks(nil)
+	return err
 }
 
 // ResetPortal returns one portal to its fixtures.
-func (s *Server) ResetPortal(id int64) {
-	s.store.ResetPortal(id)
+func (s *Server) ResetPortal(id int64) error {
+	err := s.store.ResetPortal(id)
 	s.runResetHooks(&id)
+	return err
 }
 
 func (s *Server) runResetHooks(portal *int64) {
@@ -59,6 +62,8 @@ func (s *Server) adminRoutes() chi.Router {
 	r.MethodNotAllowed(s.methodNotAllowed)
 	r.Get("/health", s.health)
 	r.Post("/reset", s.reset)
+	s.portalRoutes(r)
+	s.journalRoutes(r)
 	return r
 }
 
@@ -67,15 +72,22 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
+	var err error
 	if p := r.URL.Query().Get("portal"); p != "" {
-		id, err := strconv.ParseInt(p, 10, 64)
+		var id int64
+		id, err = strconv.ParseInt(p, 10, 64)
 		if err != nil || id <= 0 {
 			writeAdminError(w, r, http.StatusBadRequest, "portal must be a positive integer, got "+strconv.Quote(p))
 			return
 		}
-		s.ResetPortal(id)
+		err = s.ResetPortal(id)
 	} else {
-		s.Reset()
+		err = s.Reset()
+	}
+	if err != nil {
+		s.log.Error("reset", "error", err)
+		apierr.Write(w, r, apierr.Internal())
+		return
 	}
 	writeJSON(w, reply{http.StatusOK, map[string]any{"status": "reset"}})
 }

@@ -67,6 +67,9 @@ func (s *Server) endpoint(op *openapi.Operation, h handlerFunc) http.Handler {
 		c.startedAt = s.clock.Now()
 		out, err := h(s, c)
 		if err != nil {
+			if _, ok := err.(*apierr.Error); !ok {
+				s.log.Error("request failed", "operation", op.ID, "portal", info.PortalID, "correlationId", info.CorrelationID, "error", err)
+			}
 			apierr.Write(w, r, apierr.From(err))
 			return
 		}
@@ -99,6 +102,7 @@ func (s *Server) prepare(w http.ResponseWriter, r *http.Request, v *validation.V
 		}
 		return apierr.Validation("Could not read the request body: " + err.Error())
 	}
+	reqctx.From(r.Context()).Body = data
 	body, verr := v.Body(r.Header.Get("Content-Type"), data)
 	if verr != nil {
 		return verr

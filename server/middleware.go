@@ -11,10 +11,10 @@ import (
 )
 
 // middleware wraps the router in the layers every request passes, outermost
-// first: request info (correlation id, arrival time), access log, panic
-// recovery.
+// first: request info (correlation id, arrival time), access log, request
+// journal, panic recovery.
 func (s *Server) middleware(next http.Handler) http.Handler {
-	return s.requestInfo(s.accessLog(s.recoverer(next)))
+	return s.requestInfo(s.accessLog(s.record(s.recoverer(next))))
 }
 
 // requestInfo gives the request its correlation id and arrival time and

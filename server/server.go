@@ -18,6 +18,7 @@ import (
 	"github.com/mockhub/mockhub/auth"
 	"github.com/mockhub/mockhub/clock"
 	"github.com/mockhub/mockhub/idgen"
+	"github.com/mockhub/mockhub/journal"
 	"github.com/mockhub/mockhub/objecttype"
 	"github.com/mockhub/mockhub/openapi"
 	"github.com/mockhub/mockhub/store"
@@ -43,6 +44,14 @@ type Config struct {
 	Documents []*openapi.Document
 	// Version is reported by the health endpoint.
 	Version string
+
+	// JournalSize bounds the request journal. Zero means 1000; negative
+	// disables the journal.
+	JournalSize int
+	// Fixtures is a fixtures document (store.Fixtures) seeding portals.
+	Fixtures []byte
+	// DataDir, when set, makes portal state durable in that directory.
+	DataDir string
 }
 
 // Server is mockhub's HTTP handler.
@@ -57,6 +66,9 @@ type Server struct {
 	ops     []*openapi.Operation
 	resets  resetHooks
 	handler http.Handler
+
+	journal *journal.Journal
+	tokens  *tokenRegistry
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -95,6 +107,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.store = store.New(storeCfg, catalog)
+	if err := s.setupState(); err != nil {
+		return nil, err
+	}
 
 	docs := cfg.Documents
 	if docs == nil {

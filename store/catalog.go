@@ -42,12 +42,14 @@ type Catalog struct {
 	byPair    map[Pair][]AssocType
 	byID      map[int32]AssocType
 	unlabeled map[Pair]int32
+	// types resolves object type spellings in imported documents.
+	types *objecttype.Registry
 }
 
 // NewCatalog indexes the fixture types. Each object type named by a fixture
 // row must be known to reg, and each typeId must be unique.
 func NewCatalog(rows []fixtures.AssociationType, reg *objecttype.Registry) (*Catalog, error) {
-	c := &Catalog{byPair: map[Pair][]AssocType{}, byID: map[int32]AssocType{}, unlabeled: map[Pair]int32{}}
+	c := &Catalog{byPair: map[Pair][]AssocType{}, byID: map[int32]AssocType{}, unlabeled: map[Pair]int32{}, types: reg}
 	for _, r := range rows {
 		from, ok1 := reg.ByKey(r.From)
 		to, ok2 := reg.ByKey(r.To)

@@ -6,6 +6,7 @@
 package store
 
 import (
+	"errors"
 	"sort"
 	"sync"
 )
@@ -35,6 +36,10 @@ type Store struct {
 
 	mu      sync.RWMutex
 	portals map[int64]*Portal
+
+	// seeds and persister: see snapshot.go.
+	seeds     map[int64]*state
+	persister Persister
 }
 
 // New returns an empty store.
@@ -57,7 +62,7 @@ func (s *Store) Portal(id int64) *Portal {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if p = s.portals[id]; p == nil {
-		p = &Portal{id: id, cfg: &s.cfg, catalog: s.catalog, st: newState(s.cfg.FirstLabelTypeID)}
+		p = s.newPortal(id)
 		s.portals[id] = p
 	}
 	return p
@@ -83,18 +88,39 @@ func (s *Store) PortalIDs() []int64 {
 	return ids
 }
 
-// Reset returns every portal to its fixtures.
-func (s *Store) Reset() {
+// Reset returns every portal to its fixtures. With a persister, each
+// portal's saved state is removed; a portal whose saved state cannot be
+// removed keeps its state, so memory and disk never disagree, and the error
+// names it.
+func (s *Store) Reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.portals = map[int64]*Portal{}
+	next := s.seededPortals()
+	var errs []error
+	for id, p := range s.portals {
+		if err := p.detach(); err != nil {
+			next[id] = p
+			errs = append(errs, err)
+		}
+	}
+	s.portals = next
+	return errors.Join(errs...)
 }
 
 // ResetPortal returns one portal to its fixtures.
-func (s *Store) ResetPortal(id int64) {
+func (s *Store) ResetPortal(id int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.portals, id)
+	if p, ok := s.portals[id]; ok {
+		if err := p.detach(); err != nil {
+			return err
+		}
+		delete(s.portals, id)
+	}
+	if _, seeded := s.seeds[id]; seeded {
+		s.portals[id] = s.newPortal(id)
+	}
+	return nil
 }
 
 // Portal is one HubSpot account's state.
@@ -105,6 +131,10 @@ type Portal struct {
 
 	mu sync.Mutex
 	st *state
+	// persister saves every new state before it is swapped in; detached
+	// portals (removed by a reset) no longer save.
+	persister Persister
+	detached  bool
 }
 
 // ID returns the portal id.
@@ -117,6 +147,9 @@ func (p *Portal) mutate(fn func(st *state) error) error {
 	defer p.mu.Unlock()
 	next := p.st.clone()
 	if err := fn(next); err != nil {
+		return err
+	}
+	if err := p.save(next); err != nil {
 		return err
 	}
 	p.st = next

@@ -34,11 +34,17 @@ func main() {
 
 // options are the parsed flags.
 type options struct {
-	addr        string
-	logLevel    string
-	seed        uint64
-	showVersion bool
+	addr            string
+	logLevel        string
+	seed            uint64
+	showVersion     bool
+	journalSize     int
+	dataDir         string
+	fixtures        string
+	shutdownTimeout time.Duration
 }
+
+const defaultAddr = "127.0.0.1:4010"
 
 // envDefault returns the MOCKHUB_* variable of name, or def.
 func envDefault(name, def string) string {
@@ -48,26 +54,94 @@ func envDefault(name, def string) string {
 	return def
 }
 
+// flagSet is a FlagSet whose flags each have a MOCKHUB_* variable, and whose
+// usage lists the variable and the built-in default of every flag.
+type flagSet struct {
+	*flag.FlagSet
+	docs map[string][2]string // flag -> env variable, default
+	err  error
+}
+
+func newFlagSet(name, synopsis string, stderr io.Writer) *flagSet {
+	f := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), docs: map[string][2]string{}}
+	f.SetOutput(stderr)
+	f.Usage = func() {
+		fmt.Fprintf(stderr, "%s\n\nFlags (each may also be set with its environment variable):\n", synopsis)
+		f.VisitAll(func(fl *flag.Flag) {
+			doc, ok := f.docs[fl.Name]
+			if !ok {
+				fmt.Fprintf(stderr, "  --%s\n    \t%s\n", fl.Name, fl.Usage)
+				return
+			}
+			fmt.Fprintf(stderr, "  --%s (env %s, default %q)\n    \t%s\n", fl.Name, doc[0], doc[1], fl.Usage)
+		})
+	}
+	return f
+}
+
+// value registers a flag of any type whose default comes from
+// MOCKHUB_<env> when set, or def.
+func (f *flagSet) value(name, env, def, usage string, set func(string) error) {
+	f.docs[name] = [2]string{"MOCKHUB_" + env, def}
+	if err := set(envDefault(env, def)); err != nil && f.err == nil {
+		f.err = fmt.Errorf("MOCKHUB_%s: %w", env, err)
+	}
+	f.Func(name, usage, set)
+}
+
+func (f *flagSet) stringVar(p *string, name, env, def, usage string) {
+	f.value(name, env, def, usage, func(v string) error { *p = v; return nil })
+}
+
+func (f *flagSet) intVar(p *int, name, env, def, usage string) {
+	f.value(name, env, def, usage, func(v string) error {
+		n, err := strconv.Atoi(v)
+		*p = n
+		return err
+	})
+}
+
+func (f *flagSet) uint64Var(p *uint64, name, env, def, usage string) {
+	f.value(name, env, def, usage, func(v string) error {
+		n, err := strconv.ParseUint(v, 10, 64)
+		*p = n
+		return err
+	})
+}
+
+func (f *flagSet) durationVar(p *time.Duration, name, env, def, usage string) {
+	f.value(name, env, def, usage, func(v string) error {
+		d, err := time.ParseDuration(v)
+		*p = d
+		return err
+	})
+}
+
+func (f *flagSet) parse(args []string) error {
+	if f.err != nil {
+		return f.err
+	}
+	return f.Parse(args)
+}
+
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
-	fs := flag.NewFlagSet("mockhub", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&o.addr, "addr", envDefault("ADDR", "127.0.0.1:4010"), "listen address (env MOCKHUB_ADDR)")
-	fs.StringVar(&o.logLevel, "log-level", envDefault("LOG_LEVEL", "info"), "log level: debug, info, warn, error (env MOCKHUB_LOG_LEVEL)")
-	seed, err := strconv.ParseUint(envDefault("SEED", "0"), 10, 64)
-	if err != nil {
-		return o, fmt.Errorf("MOCKHUB_SEED: %w", err)
-	}
-	fs.Uint64Var(&o.seed, "seed", seed, "seed of the random source for correlation ids and faults; 0 picks one (env MOCKHUB_SEED)")
+	fs := newFlagSet("mockhub", "Usage: mockhub [flags]\n       mockhub healthcheck [--addr ADDR] [--timeout D]", stderr)
+	fs.stringVar(&o.addr, "addr", "ADDR", defaultAddr, "listen address")
+	fs.stringVar(&o.logLevel, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn, error")
+	fs.uint64Var(&o.seed, "seed", "SEED", "0", "seed of the random source for correlation ids and faults; 0 picks one")
+	fs.intVar(&o.journalSize, "journal-size", "JOURNAL_SIZE", "1000", "how many API requests the request journal keeps; 0 disables it")
+	fs.stringVar(&o.dataDir, "data-dir", "DATA_DIR", "", "directory that keeps portal state across restarts; empty keeps state in memory")
+	fs.stringVar(&o.fixtures, "fixtures", "FIXTURES", "", "JSON file of portal states to seed at start-up and on reset")
+	fs.durationVar(&o.shutdownTimeout, "shutdown-timeout", "SHUTDOWN_TIMEOUT", "10s", "how long in-flight requests may take to finish after SIGTERM")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: mockhub [flags]\n       mockhub healthcheck [--addr ADDR]\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	return o, fs.Parse(args)
+	return o, fs.parse(args)
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return healthcheck(ctx, args[1:], stdout, stderr)
+	}
 	opts, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -85,7 +159,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	srv, err := server.New(server.Config{Logger: logger, Seed: opts.seed, Version: version})
+	cfg := server.Config{Logger: logger, Seed: opts.seed, Version: version, DataDir: opts.dataDir, JournalSize: opts.journalSize}
+	if opts.journalSize == 0 {
+		cfg.JournalSize = -1
+	}
+	if opts.fixtures != "" {
+		if cfg.Fixtures, err = os.ReadFile(opts.fixtures); err != nil {
+			return fmt.Errorf("--fixtures: %w", err)
+		}
+	}
+	srv, err := server.New(cfg)
+	if errors.Is(err, server.ErrFixtures) {
+		return fmt.Errorf("--fixtures %s: %w", opts.fixtures, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -105,10 +191,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// A second signal now kills the process at once.
+	stop()
+	logger.Info("shutting down", "timeout", opts.shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), opts.shutdownTimeout)
 	defer cancel()
-	return httpServer.Shutdown(shutdownCtx)
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	// Every acknowledged write is already on disk (see package persist):
+	// there is nothing left to flush.
+	logger.Info("stopped")
+	return nil
 }
 
 func versions(srv *server.Server) string {

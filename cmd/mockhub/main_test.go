@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestFlagsTakeEnvironmentDefaults(t *testing.T) {
+	t.Setenv("MOCKHUB_ADDR", "127.0.0.1:9999")
+	t.Setenv("MOCKHUB_JOURNAL_SIZE", "42")
+	t.Setenv("MOCKHUB_DATA_DIR", "/tmp/x")
+	t.Setenv("MOCKHUB_FIXTURES", "/tmp/f.json")
+	t.Setenv("MOCKHUB_SEED", "7")
+	t.Setenv("MOCKHUB_SHUTDOWN_TIMEOUT", "3s")
+	o, err := parseFlags(nil, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := options{addr: "127.0.0.1:9999", logLevel: "info", seed: 7, journalSize: 42, dataDir: "/tmp/x", fixtures: "/tmp/f.json", shutdownTimeout: 3 * time.Second}
+	if o != want {
+		t.Fatalf("options = %+v, want %+v", o, want)
+	}
+	// A flag beats its variable.
+	if o, _ = parseFlags([]string{"--journal-size", "5"}, &bytes.Buffer{}); o.journalSize != 5 {
+		t.Fatalf("--journal-size 5 gave %d", o.journalSize)
+	}
+}
+
+// clearEnv unsets every MOCKHUB_* variable for the test.
+func clearEnv(t *testing.T) {
+	for _, kv := range os.Environ() {
+		name, value, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "MOCKHUB_") {
+			t.Setenv(name, value) // restores it after the test
+			os.Unsetenv(name)
+		}
+	}
+}
+
+func TestFlagDefaults(t *testing.T) {
+	clearEnv(t)
+	o, err := parseFlags(nil, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := options{addr: "127.0.0.1:4010", logLevel: "info", journalSize: 1000, shutdownTimeout: 10 * time.Second}
+	if o != want {
+		t.Fatalf("options = %+v, want %+v", o, want)
+	}
+}
+
+func TestBadEnvironmentValueIsNamed(t *testing.T) {
+	t.Setenv("MOCKHUB_JOURNAL_SIZE", "lots")
+	if _, err := parseFlags(nil, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "MOCKHUB_JOURNAL_SIZE") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestHelpListsEveryFlagWithEnvAndDefault(t *testing.T) {
+	clearEnv(t)
+	var stderr bytes.Buffer
+	if err := run(context.Background(), []string{"--help"}, &bytes.Buffer{}, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	help := stderr.String()
+	for _, line := range []string{
+		`--addr (env MOCKHUB_ADDR, default "127.0.0.1:4010")`,
+		`--log-level (env MOCKHUB_LOG_LEVEL, default "info")`,
+		`--seed (env MOCKHUB_SEED, default "0")`,
+		`--journal-size (env MOCKHUB_JOURNAL_SIZE, default "1000")`,
+		`--data-dir (env MOCKHUB_DATA_DIR, default "")`,
+		`--fixtures (env MOCKHUB_FIXTURES, default "")`,
+		`--shutdown-timeout (env MOCKHUB_SHUTDOWN_TIMEOUT, default "10s")`,
+		`--version`,
+		`mockhub healthcheck`,
+	} {
+		if !strings.Contains(help, line) {
+			t.Errorf("help lacks %q:\n%s", line, help)
+		}
+	}
+}
+
+func TestBadFixturesFileIsNamed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fixtures.json")
+	os.WriteFile(path, []byte(`{"portals":[{"portalId":5,"labels":[],"limits":[{"fromObjectType":"planets","toObjectType":"company","typeId":279,"maxToObjectIds":3}]}]}`), 0o644)
+	err := run(context.Background(), []string{"--addr", "127.0.0.1:0", "--fixtures", path}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "--fixtures "+path) || !strings.Contains(err.Error(), `unknown object type "planets"`) {
+		t.Fatalf("err = %v", err)
+	}
+	err = run(context.Background(), []string{"--addr", "127.0.0.1:0", "--fixtures", path + ".missing"}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "--fixtures") {
+		t.Fatalf("missing file: err = %v", err)
+	}
+}
+
+func TestHealthURL(t *testing.T) {
+	tests := map[string]string{
+		"0.0.0.0:4010":   "http://127.0.0.1:4010/_mockhub/health",
+		":4010":          "http://127.0.0.1:4010/_mockhub/health",
+		"[::]:4010":      "http://127.0.0.1:4010/_mockhub/health",
+		"127.0.0.1:5000": "http://127.0.0.1:5000/_mockhub/health",
+		"mock:80":        "http://mock:80/_mockhub/health",
+	}
+	for addr, want := range tests {
+		if got, err := healthURL(addr); err != nil || got != want {
+			t.Errorf("healthURL(%q) = %q, %v; want %q", addr, got, err, want)
+		}
+	}
+	if _, err := healthURL("4010"); err == nil {
+		t.Error("healthURL accepted an address without a port")
+	}
+}

@@ -1,0 +1,161 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mockhub/mockhub/journal"
+	"github.com/mockhub/mockhub/reqctx"
+)
+
+// defaultJournalSize is how many requests the journal keeps by default.
+const defaultJournalSize = 1000
+
+// record writes every API request to the journal once it has been answered
+// (or aborted), and remembers which token fingerprints each portal has seen.
+// Admin requests are not recorded: a test reading the journal should see
+// only what the code under test sent.
+func (s *Server) record(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAdminPath(r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		// Deferred so that a request aborted on purpose (a connection fault
+		// panics with http.ErrAbortHandler) is still recorded, with status 0.
+		defer func() {
+			info := reqctx.From(r.Context())
+			s.tokens.note(info.PortalID, info.Token)
+			if s.journal.Size() == 0 {
+				return
+			}
+			e := journal.Entry{
+				Time:          info.RequestedAt,
+				Method:        r.Method,
+				Path:          r.URL.Path,
+				Query:         maskQuery(r.URL.RawQuery),
+				Header:        maskHeader(r.Header),
+				Status:        rec.status,
+				DurationMs:    float64(time.Since(start).Microseconds()) / 1000,
+				Portal:        info.PortalID,
+				CorrelationID: info.CorrelationID,
+				OperationID:   info.OperationID,
+				Fault:         info.Fault,
+			}
+			if len(info.Body) > journal.MaxBody {
+				e.Body, e.BodyTruncated = string(info.Body[:journal.MaxBody]), true
+			} else {
+				e.Body = string(info.Body)
+			}
+			s.journal.Add(e)
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+func isAdminPath(p string) bool {
+	return p == AdminPrefix || strings.HasPrefix(p, AdminPrefix+"/")
+}
+
+// Fingerprint identifies a token without revealing it: the first 8 hex
+// digits of its SHA-256.
+func Fingerprint(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return "sha256:" + hex.EncodeToString(sum[:4])
+}
+
+// maskHeader copies h with the Authorization value replaced by its scheme
+// and the token's fingerprint.
+func maskHeader(h http.Header) http.Header {
+	out := h.Clone()
+	if out == nil {
+		out = http.Header{}
+	}
+	if vs, ok := out["Authorization"]; ok {
+		masked := make([]string, len(vs))
+		for i, v := range vs {
+			masked[i] = maskAuthorization(v)
+		}
+		out["Authorization"] = masked
+	}
+	return out
+}
+
+func maskAuthorization(v string) string {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if !ok || strings.TrimSpace(token) == "" {
+		return "***"
+	}
+	return scheme + " *** (" + Fingerprint(strings.TrimSpace(token)) + ")"
+}
+
+// maskQuery hides the value of hapikey, the one credential HubSpot ever took
+// in a query string.
+func maskQuery(raw string) string {
+	if !strings.Contains(strings.ToLower(raw), "hapikey") {
+		return raw
+	}
+	parts := strings.Split(raw, "&")
+	for i, p := range parts {
+		k, _, _ := strings.Cut(p, "=")
+		if name, err := url.QueryUnescape(k); err == nil && strings.EqualFold(name, "hapikey") {
+			parts[i] = k + "=***"
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// tokenRegistry remembers, per portal, the fingerprints of the tokens that
+// reached it; raw tokens are never kept.
+type tokenRegistry struct {
+	mu       sync.Mutex
+	byPortal map[int64]map[string]struct{}
+}
+
+func newTokenRegistry() *tokenRegistry {
+	return &tokenRegistry{byPortal: map[int64]map[string]struct{}{}}
+}
+
+func (t *tokenRegistry) note(portal int64, token string) {
+	if portal == 0 || token == "" {
+		return
+	}
+	fp := Fingerprint(token)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	m := t.byPortal[portal]
+	if m == nil {
+		m = map[string]struct{}{}
+		t.byPortal[portal] = m
+	}
+	m[fp] = struct{}{}
+}
+
+func (t *tokenRegistry) fingerprints(portal int64) []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]string, 0, len(t.byPortal[portal]))
+	for fp := range t.byPortal[portal] {
+		out = append(out, fp)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (t *tokenRegistry) reset(portal *int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if portal == nil {
+		t.byPortal = map[int64]map[string]struct{}{}
+	} else {
+		delete(t.byPortal, *portal)
+	}
+}
