@@ -39,7 +39,7 @@ func Example() {
 	fmt.Println(again[:3], strings.Contains(again, "A limit already exists for typeId 279"))
 	// Output:
 	// 201
-	// 200 {"results":[{"category":"HUBSPOT_DEFINED","typeId":279,"label":null,"userEnforcedMaxToObjectIds":5}]}
+	// 200 {"results":[{"category":"HUBSPOT_DEFINED","typeId":279,"userEnforcedMaxToObjectIds":5}]}
 	// 400 true
 }
 
@@ -62,7 +62,7 @@ func ExampleWithFrozenClock() {
 	out, _ := io.ReadAll(resp.Body)
 	fmt.Println(resp.StatusCode, string(out))
 	// Output:
-	// 201 {"status":"COMPLETE","results":[{"category":"HUBSPOT_DEFINED","typeId":279,"label":null,"userEnforcedMaxToObjectIds":5}],"requestedAt":"2026-03-01T09:01:30.000Z","startedAt":"2026-03-01T09:01:30.000Z","completedAt":"2026-03-01T09:01:30.000Z"}
+	// 201 {"status":"COMPLETE","results":[{"category":"HUBSPOT_DEFINED","typeId":279,"userEnforcedMaxToObjectIds":5}],"requestedAt":"2026-03-01T09:01:30.000Z","startedAt":"2026-03-01T09:01:30.000Z","completedAt":"2026-03-01T09:01:30.000Z"}
 }
 
 // Requests shows what the code under test sent, newest first, with the

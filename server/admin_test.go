@@ -217,7 +217,7 @@ func TestPortalState(t *testing.T) {
 	if put.status != 200 || !strings.Contains(put.body, `"portalId":`+id) {
 		t.Fatalf("import = %d %s", put.status, put.body)
 	}
-	if got := call(t, hs, "GET", pairPath, tokenA, ""); !strings.Contains(got.body, `"typeId":279,"label":null,"userEnforcedMaxToObjectIds":8`) || !strings.Contains(got.body, `"typeId":1000,"label":"Manager","userEnforcedMaxToObjectIds":2`) {
+	if got := call(t, hs, "GET", pairPath, tokenA, ""); !strings.Contains(got.body, `"typeId":279,"userEnforcedMaxToObjectIds":8`) || !strings.Contains(got.body, `"typeId":1000,"label":"Manager","userEnforcedMaxToObjectIds":2`) {
 		t.Fatalf("API after import: %s", got.body)
 	}
 	labels := call(t, hs, "GET", "/crm/associations/2026-03/companies/contacts/labels", tokenA, "")

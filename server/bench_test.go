@@ -53,7 +53,7 @@ func BenchmarkBareHandler(b *testing.B) {
 		TypeID         int32  `json:"typeId"`
 		MaxToObjectIDs int32  `json:"maxToObjectIds"`
 	}
-	canned := []byte(`{"status":"COMPLETE","results":[{"category":"HUBSPOT_DEFINED","typeId":279,"label":null,"userEnforcedMaxToObjectIds":5}],"startedAt":"2026-01-01T00:00:00.000Z","completedAt":"2026-01-01T00:00:00.000Z"}`)
+	canned := []byte(`{"status":"COMPLETE","results":[{"category":"HUBSPOT_DEFINED","typeId":279,"userEnforcedMaxToObjectIds":5}],"startedAt":"2026-01-01T00:00:00.000Z","completedAt":"2026-01-01T00:00:00.000Z"}`)
 	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
 			Inputs []input `json:"inputs"`

@@ -8,21 +8,7 @@ import (
 	"testing"
 
 	"github.com/mockhub/mockhub/apierr"
-	"github.com/mockhub/mockhub/objecttype"
 )
-
-func newTestStore(t testing.TB) *Store {
-	t.Helper()
-	reg, err := objecttype.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := DefaultCatalog(reg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return New(DefaultConfig(), c)
-}
 
 var (
 	contactsToCompanies = Pair{"contact", "company"}

@@ -211,7 +211,7 @@ func TestStaticBinaryServesFromEmptyDirectory(t *testing.T) {
 	if status, body := p.do(t, "POST", seedPath+"/batch/create", "my-test-token", seedBody); status != 201 || !strings.Contains(body, `"userEnforcedMaxToObjectIds":5`) {
 		t.Fatalf("seed request = %d %s", status, body)
 	}
-	if status, body := p.do(t, "GET", seedPath, "my-test-token", ""); status != 200 || body != `{"results":[{"category":"HUBSPOT_DEFINED","typeId":279,"label":null,"userEnforcedMaxToObjectIds":5}]}` {
+	if status, body := p.do(t, "GET", seedPath, "my-test-token", ""); status != 200 || body != `{"results":[{"category":"HUBSPOT_DEFINED","typeId":279,"userEnforcedMaxToObjectIds":5}]}` {
 		t.Fatalf("read back = %d %s", status, body)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
