@@ -105,6 +105,9 @@ type Portal struct {
 
 	mu sync.Mutex
 	st *state
+	// pending holds fault-injected batches that take effect later
+	// (pending.go).
+	pending pendingQueue
 }
 
 // ID returns the portal id.
