@@ -59,6 +59,7 @@ func (s *Server) adminRoutes() chi.Router {
 	r.MethodNotAllowed(s.methodNotAllowed)
 	r.Get("/health", s.health)
 	r.Post("/reset", s.reset)
+	s.faultRoutes(r)
 	return r
 }
 

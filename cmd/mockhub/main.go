@@ -19,6 +19,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mockhub/mockhub/auth"
+	"github.com/mockhub/mockhub/clock"
+	"github.com/mockhub/mockhub/faults"
+	"github.com/mockhub/mockhub/ratelimit"
 	"github.com/mockhub/mockhub/server"
 )
 
@@ -38,6 +42,9 @@ type options struct {
 	logLevel    string
 	seed        uint64
 	showVersion bool
+	faults      string
+	rateLimit   string
+	tokens      string
 }
 
 // envDefault returns the MOCKHUB_* variable of name, or def.
@@ -59,6 +66,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("MOCKHUB_SEED: %w", err)
 	}
 	fs.Uint64Var(&o.seed, "seed", seed, "seed of the random source for correlation ids and faults; 0 picks one (env MOCKHUB_SEED)")
+	fs.StringVar(&o.faults, "faults", envDefault("FAULTS", ""), "fault rules file, JSON or YAML (env MOCKHUB_FAULTS)")
+	fs.StringVar(&o.rateLimit, "rate-limit", envDefault("RATE_LIMIT", ""), "enforce rate limits of a tier: free, starter, professional, enterprise or N/10s,D/day (env MOCKHUB_RATE_LIMIT)")
+	fs.StringVar(&o.tokens, "tokens", envDefault("TOKENS", ""), "tokens file, JSON or YAML: only its tokens authenticate, with their portals, scopes and expiry (env MOCKHUB_TOKENS)")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: mockhub [flags]\n       mockhub healthcheck [--addr ADDR]\n\nFlags:\n")
@@ -85,7 +95,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	srv, err := server.New(server.Config{Logger: logger, Seed: opts.seed, Version: version})
+	cfg := server.Config{Logger: logger, Seed: opts.seed, Version: version}
+	if err := faultOptions(opts, &cfg); err != nil {
+		return err
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -97,6 +111,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stop()
 
 	httpServer := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	httpServer.RegisterOnShutdown(srv.Close)
 	logger.Info("mockhub listening", "addr", "http://"+ln.Addr().String(), "operations", len(srv.Operations()), "versions", versions(srv), "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
@@ -121,4 +136,30 @@ func versions(srv *server.Server) string {
 		}
 	}
 	return strings.Join(out, ",")
+}
+
+// faultOptions turns --faults, --rate-limit and --tokens into cfg.
+func faultOptions(opts options, cfg *server.Config) error {
+	if opts.faults != "" {
+		rules, err := faults.LoadFile(opts.faults)
+		if err != nil {
+			return err
+		}
+		cfg.FaultRules = rules
+	}
+	if opts.rateLimit != "" {
+		tier, err := ratelimit.ParseTier(opts.rateLimit)
+		if err != nil {
+			return fmt.Errorf("--rate-limit: %w", err)
+		}
+		cfg.RateLimit = &tier
+	}
+	if opts.tokens != "" {
+		tokens, err := auth.LoadTokens(opts.tokens, clock.Real{})
+		if err != nil {
+			return err
+		}
+		cfg.Authenticator = tokens
+	}
+	return nil
 }
