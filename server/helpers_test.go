@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockhub/mockhub/auth"
 	"github.com/mockhub/mockhub/clock"
 	"github.com/mockhub/mockhub/server"
 )
@@ -42,7 +43,10 @@ type env struct {
 
 func newEnv(t *testing.T, cfg server.Config) *env {
 	t.Helper()
-	clk := clock.NewManual(start)
+	clk, ok := cfg.Clock.(*clock.Manual)
+	if !ok {
+		clk = clock.NewManual(start)
+	}
 	cfg.Clock = clk
 	if cfg.Seed == 0 {
 		cfg.Seed = 1
@@ -147,3 +151,5 @@ func (e *env) addRule(rule string) string {
 	}
 	return r.json(e.t)["id"].(string)
 }
+
+func portalOf(tok string) int64 { return auth.PortalID(tok) }
