@@ -77,6 +77,10 @@ func TestParseHeader(t *testing.T) {
 		{"status;status=503;bogus=1", ""},
 		{"latency;ms=-1", ""},
 		{"latency;ms=1e12", ""},
+		{"latency;ms=600000", `{"kind":"latency","ms":600000}`},
+		{"latency;ms=600000;jitterMs=1", ""},
+		{"latency;ms=9223372036854775807;jitterMs=1", ""},
+		{"latency;ms=1;jitterMs=9223372036854775807", ""},
 		{"latency;ms", ""},
 		{"latency;=5", ""},
 		{"batchStatus;status=COMPLETE", ""},
@@ -289,6 +293,36 @@ func FuzzParseHeader(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		_, _ = ParseHeader(s)
+	})
+}
+
+func FuzzRule(f *testing.F) {
+	for _, s := range []string{
+		`{"match":{"method":"GET","path":"/crm/**/x/*"},"fault":{"kind":"latency","ms":5,"jitterMs":3},"times":1,"after":2,"probability":0.3}`,
+		`{"fault":{"kind":"batchStatus","status":"PENDING","applyAfterMs":10}}`,
+		`{"fault":{"kind":"status","status":429,"policy":"DAILY"},"match":{"header":{"A":"b"},"portal":3}}`,
+	} {
+		f.Add(s, "/crm/a/x/b", "GET")
+	}
+	f.Fuzz(func(t *testing.T, rule, path, method string) {
+		var r Rule
+		if json.Unmarshal([]byte(rule), &r) != nil {
+			return
+		}
+		s, err := NewSet(seq(1), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Add(r); err != nil {
+			return
+		}
+		d, fired := s.Decide(&Request{Method: method, Path: path, Header: http.Header{}})
+		if fired {
+			if l, ok := d.Fault.(*Latency); ok {
+				_ = l.Delay(seq(2))
+			}
+			_, _ = json.Marshal(Spec{d.Fault})
+		}
 	})
 }
 

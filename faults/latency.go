@@ -25,7 +25,8 @@ type Latency struct {
 func (*Latency) Kind() string { return KindLatency }
 
 func (f *Latency) check() error {
-	if f.Ms < 0 || f.JitterMs < 0 || time.Duration(f.Ms+f.JitterMs)*time.Millisecond > maxDelay {
+	limit := int(maxDelay / time.Millisecond)
+	if f.Ms < 0 || f.JitterMs < 0 || f.Ms > limit || f.JitterMs > limit-f.Ms {
 		return fmt.Errorf("ms and jitterMs must be non-negative and at most %d in total", maxDelay.Milliseconds())
 	}
 	return nil
