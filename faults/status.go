@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/mockhub/mockhub/apierr"
+	"github.com/mockhub/mockhub/ratelimit"
 )
 
 // KindStatus answers with an error status instead of the real answer.
@@ -13,6 +14,8 @@ const KindStatus = "status"
 
 // Status answers with one of HubSpot's error statuses and the body HubSpot
 // sends with it. The request never reaches the handler, so nothing changes.
+// A 429 also zeroes the remaining count of its policy in the rate-limit
+// headers.
 type Status struct {
 	Status int `json:"status"`
 	// Policy is the 429's policyName: TEN_SECONDLY_ROLLING (default) or DAILY.
@@ -56,6 +59,19 @@ func (f *Status) Serve(x *Exchange, w http.ResponseWriter, r *http.Request, _ ht
 	e, ok := apierr.ForStatus(f.Status, f.Policy, x.Portal, f.RetryAfter)
 	if !ok {
 		e = apierr.Internal()
+	}
+	if f.Status == http.StatusTooManyRequests {
+		// The rate-limit headers of a 429 say the limit is spent, so that
+		// clients that read them back off as they would from HubSpot.
+		h := w.Header()
+		if f.Policy == apierr.PolicyDaily {
+			if _, ok := h[ratelimit.HeaderDailyRemaining]; ok {
+				h.Set(ratelimit.HeaderDailyRemaining, "0")
+			}
+		} else {
+			h.Set(ratelimit.HeaderRemaining, "0")
+			h.Set(ratelimit.HeaderSecondlyRemaining, "0")
+		}
 	}
 	apierr.Write(w, r, e)
 }

@@ -46,6 +46,9 @@ func TestStatusFaults(t *testing.T) {
 				if body["policyName"] != "TEN_SECONDLY_ROLLING" || body["errorType"] != "RATE_LIMIT" || body["message"] != apierr.MsgTenSecondlyLimit {
 					t.Errorf("429 body %s", r.body)
 				}
+				if r.header.Get("X-HubSpot-RateLimit-Remaining") != "0" || r.header.Get("X-HubSpot-RateLimit-Daily-Remaining") == "0" {
+					t.Errorf("429 headers %v", r.header)
+				}
 			case 477:
 				if r.header.Get("Retry-After") != "60" {
 					t.Errorf("Retry-After = %q", r.header.Get("Retry-After"))
@@ -64,7 +67,7 @@ func TestStatusFaults(t *testing.T) {
 		t.Errorf("status faults changed state: %v", got)
 	}
 	r := e.must("GET", limitsPath("2026-03", ""), token, "", map[string]string{"X-Mockhub-Fault": "status;status=429;policy=DAILY"})
-	if body := r.json(t); body["policyName"] != "DAILY" || body["message"] != apierr.MsgDailyLimit {
+	if body := r.json(t); body["policyName"] != "DAILY" || body["message"] != apierr.MsgDailyLimit || r.header.Get("X-HubSpot-RateLimit-Daily-Remaining") != "0" {
 		t.Errorf("daily 429: %s", r.body)
 	}
 	r = e.must("GET", limitsPath("2026-03", ""), token, "", map[string]string{"X-Mockhub-Fault": "status;status=477;retryAfter=3600"})
