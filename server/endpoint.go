@@ -61,7 +61,7 @@ func (s *Server) endpoint(op *openapi.Operation, h handlerFunc) http.Handler {
 			return
 		}
 		c.portal = s.store.Portal(info.PortalID)
-		c.portal.Settle(s.clock.Now())
+		c.portal.Settle(s.clock)
 		c.startedAt = s.clock.Now()
 		out, err := h(s, c)
 		if err != nil {

@@ -47,13 +47,17 @@ func (pt *Portal) DeferLimits(op LimitOp, p Pair, inputs []LimitInput, allOrNoth
 // Pending reports how many deferred batches wait to take effect.
 func (pt *Portal) Pending() int { return int(pt.pending.n.Load()) }
 
-// Settle applies the deferred batches due at now, oldest first. Without
-// pending batches it costs one atomic load.
-func (pt *Portal) Settle(now time.Time) {
+// Clock tells the time; clock.Clock satisfies it.
+type Clock interface{ Now() time.Time }
+
+// Settle applies the deferred batches due by clk's time, oldest first.
+// Without pending batches it costs one atomic load (not even a clock read).
+func (pt *Portal) Settle(clk Clock) {
 	q := &pt.pending
 	if q.n.Load() == 0 {
 		return
 	}
+	now := clk.Now()
 	q.mu.Lock()
 	var due []pendingBatch
 	keep := q.items[:0]
