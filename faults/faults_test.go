@@ -242,6 +242,17 @@ func TestProbabilityIsSeeded(t *testing.T) {
 	}
 }
 
+func TestGoRulesAreChecked(t *testing.T) {
+	s, _ := NewSet(seq(1), nil)
+	r, err := s.Add(Rule{Fault: Spec{&Status{Status: 477}}})
+	if err != nil || r.Fault.Fault.(*Status).RetryAfter != 60 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if _, err := s.Add(Rule{Fault: Spec{&Status{Status: 200}}}); err == nil {
+		t.Error("status 200 accepted")
+	}
+}
+
 func TestSetAddRemove(t *testing.T) {
 	s, _ := NewSet(seq(1), nil)
 	if s.Armed() {

@@ -61,6 +61,12 @@ func compile(r Rule) (*compiled, error) {
 	if r.Fault.Fault == nil {
 		return nil, fmt.Errorf("fault is required, with a kind: one of %s", strings.Join(Kinds(), ", "))
 	}
+	// Rules built in Go never went through UnmarshalJSON. check only fills
+	// fields that are still zero, so checking a checked fault writes
+	// nothing (Reset re-adds rules whose faults may be serving requests).
+	if err := r.Fault.check(); err != nil {
+		return nil, fmt.Errorf("fault %s: %w", r.Fault.Kind(), err)
+	}
 	if strings.ContainsAny(r.ID, "/ \t?#") {
 		return nil, fmt.Errorf("id may not contain spaces, '/', '?' or '#', got %q", r.ID)
 	}
