@@ -56,7 +56,7 @@ type compiled struct {
 	matched, fired int
 }
 
-// validate checks r and compiles it.
+// compile checks r and compiles its pattern.
 func compile(r Rule) (*compiled, error) {
 	if r.Fault.Fault == nil {
 		return nil, fmt.Errorf("fault is required, with a kind: one of %s", strings.Join(Kinds(), ", "))
