@@ -144,3 +144,11 @@ func TestTokensFileRejects(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseTokens(f *testing.F) {
+	f.Add(`{"tokens":[{"token":"pat-na1-a","portalId":1,"scopes":["x"],"expiresAt":"2027-01-01T00:00:00Z"}]}`)
+	f.Add("tokens:\n  - token: a\n    portalId: 2\n    kind: oauth\n    scopes: [y]\n")
+	f.Fuzz(func(t *testing.T, doc string) {
+		_, _ = ParseTokens([]byte(doc), nil)
+	})
+}
