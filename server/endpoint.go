@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/mockhub/mockhub/apierr"
+	"github.com/mockhub/mockhub/faults"
 	"github.com/mockhub/mockhub/objecttype"
 	"github.com/mockhub/mockhub/openapi"
 	"github.com/mockhub/mockhub/reqctx"
@@ -32,6 +33,9 @@ type call struct {
 	params map[string]string
 	// requestedAt and startedAt stamp batch envelopes.
 	requestedAt, startedAt time.Time
+	// fault is the batch fault (faults.BatchStatus, faults.Partial) that
+	// fired for this request, if any.
+	fault faults.Fault
 }
 
 // reply is what a handler answers: a status and a body to encode as JSON
@@ -44,26 +48,20 @@ type reply struct {
 type handlerFunc func(s *Server, c *call) (reply, error)
 
 // endpoint wraps an operation's handler in the checks HubSpot makes, in
-// HubSpot's order: credentials and scopes, object types, path parameters,
-// then the body.
+// HubSpot's order: credentials and scopes, rate limits, then (mockhub's own)
+// faults, object types, path parameters and the body.
 func (s *Server) endpoint(op *openapi.Operation, h handlerFunc) http.Handler {
 	v := validation.New(op)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	g := newOpGuard(op)
+	serve := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := reqctx.From(r.Context())
-		info.OperationID, info.Version = op.ID, op.Document.Version
-		principal, aerr := s.auth.Authenticate(r, op)
-		if aerr != nil {
-			apierr.Write(w, r, aerr)
-			return
-		}
-		info.PortalID, info.Token, info.TokenKind = principal.PortalID, principal.Token, principal.Kind
-
-		c := &call{op: op, requestedAt: info.RequestedAt}
+		c := &call{op: op, requestedAt: info.RequestedAt, fault: faults.BatchFault(r.Context())}
 		if err := s.prepare(w, r, v, c); err != nil {
 			apierr.Write(w, r, err)
 			return
 		}
-		c.portal = s.store.Portal(principal.PortalID)
+		c.portal = s.store.Portal(info.PortalID)
+		c.portal.Settle(s.clock)
 		c.startedAt = s.clock.Now()
 		out, err := h(s, c)
 		if err != nil {
@@ -74,6 +72,20 @@ func (s *Server) endpoint(op *openapi.Operation, h handlerFunc) http.Handler {
 			return
 		}
 		writeJSON(w, out)
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := reqctx.From(r.Context())
+		info.OperationID, info.Version = op.ID, op.Document.Version
+		principal, aerr := s.auth.Authenticate(r, op)
+		if aerr != nil {
+			s.refuse(w, r, g, principal, aerr)
+			return
+		}
+		info.PortalID, info.Token, info.TokenKind = principal.PortalID, principal.Token, principal.Kind
+		if !s.admit(w, r, g, principal) || s.injectFault(w, r, g, principal, serve) {
+			return
+		}
+		serve(w, r)
 	})
 }
 

@@ -47,43 +47,51 @@ func batchLimits(kind store.LimitOp) handlerFunc {
 	return func(s *Server, c *call) (reply, error) {
 		inputs := limitInputs(c.body)
 		allOrNothing := !c.op.MultiStatus && !c.op.ErrorsInBody
+		if c.fault != nil {
+			return s.faultedLimits(kind, c, inputs, allOrNothing)
+		}
 		res, err := c.portal.ApplyLimits(kind, c.pair, inputs, allOrNothing)
 		if err != nil {
 			return reply{}, err
 		}
-		if c.op.Success == http.StatusNoContent {
-			return reply{status: http.StatusNoContent}, nil
-		}
-		body := batchBody{
-			Status:      StatusComplete,
-			RequestedAt: formatTime(c.requestedAt),
-			StartedAt:   formatTime(c.startedAt),
-			CompletedAt: formatTime(s.clock.Now()),
-		}
-		switch kind {
-		case store.LimitPurge:
-			body.Results = emptyResults
-		case store.LimitUpdate:
-			out := make([]limitUpdateBody, len(res.Limits))
-			for i, l := range res.Limits {
-				out[i] = limitUpdateBody{Category: l.Category, TypeID: l.TypeID, Max: l.Max}
-			}
-			body.Results = out
-		default:
-			body.Results = limitBodies(res.Limits)
-		}
-		status := c.op.Success
-		if len(res.Errors) > 0 {
-			for _, e := range res.Errors {
-				body.Errors = append(body.Errors, e.Error)
-			}
-			body.NumErrors = len(res.Errors)
-			if c.op.MultiStatus {
-				status = http.StatusMultiStatus
-			}
-		}
-		return reply{status, body}, nil
+		return limitsReply(s, c, kind, res, StatusComplete), nil
 	}
+}
+
+// limitsReply builds the answer of a limits batch with the given status.
+func limitsReply(s *Server, c *call, kind store.LimitOp, res store.BatchResult, status string) reply {
+	if c.op.Success == http.StatusNoContent {
+		return reply{status: http.StatusNoContent}
+	}
+	body := batchBody{
+		Status:      status,
+		RequestedAt: formatTime(c.requestedAt),
+		StartedAt:   formatTime(c.startedAt),
+		CompletedAt: formatTime(s.clock.Now()),
+	}
+	switch kind {
+	case store.LimitPurge:
+		body.Results = emptyResults
+	case store.LimitUpdate:
+		out := make([]limitUpdateBody, len(res.Limits))
+		for i, l := range res.Limits {
+			out[i] = limitUpdateBody{Category: l.Category, TypeID: l.TypeID, Max: l.Max}
+		}
+		body.Results = out
+	default:
+		body.Results = limitBodies(res.Limits)
+	}
+	code := c.op.Success
+	if len(res.Errors) > 0 {
+		for _, e := range res.Errors {
+			body.Errors = append(body.Errors, e.Error)
+		}
+		body.NumErrors = len(res.Errors)
+		if c.op.MultiStatus {
+			code = http.StatusMultiStatus
+		}
+	}
+	return reply{code, body}
 }
 
 // limitInputs reads the validated body's inputs. Validation has already

@@ -17,10 +17,12 @@ import (
 
 	"github.com/mockhub/mockhub/auth"
 	"github.com/mockhub/mockhub/clock"
+	"github.com/mockhub/mockhub/faults"
 	"github.com/mockhub/mockhub/idgen"
 	"github.com/mockhub/mockhub/journal"
 	"github.com/mockhub/mockhub/objecttype"
 	"github.com/mockhub/mockhub/openapi"
+	"github.com/mockhub/mockhub/ratelimit"
 	"github.com/mockhub/mockhub/store"
 )
 
@@ -52,6 +54,11 @@ type Config struct {
 	Fixtures []byte
 	// DataDir, when set, makes portal state durable in that directory.
 	DataDir string
+	// FaultRules are installed at start-up and restored by a full reset.
+	FaultRules []faults.Rule
+	// RateLimit, when set, enforces this tier; nil reports the free tier's
+	// figures in headers without refusing anything.
+	RateLimit *ratelimit.Tier
 }
 
 // Server is mockhub's HTTP handler.
@@ -65,6 +72,7 @@ type Server struct {
 	store   *store.Store
 	ops     []*openapi.Operation
 	resets  resetHooks
+	guard   guards
 	handler http.Handler
 
 	journal *journal.Journal
@@ -118,6 +126,9 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	if s.ops, err = openapi.Operations(docs); err != nil {
+		return nil, err
+	}
+	if err := s.initGuards(); err != nil {
 		return nil, err
 	}
 	router, err := s.routes()

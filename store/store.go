@@ -135,6 +135,9 @@ type Portal struct {
 	// portals (removed by a reset) no longer save.
 	persister Persister
 	detached  bool
+	// pending holds fault-injected batches that take effect later
+	// (pending.go).
+	pending pendingQueue
 }
 
 // ID returns the portal id.

@@ -19,6 +19,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mockhub/mockhub/auth"
+	"github.com/mockhub/mockhub/clock"
+	"github.com/mockhub/mockhub/faults"
+	"github.com/mockhub/mockhub/ratelimit"
 	"github.com/mockhub/mockhub/server"
 )
 
@@ -42,6 +46,9 @@ type options struct {
 	dataDir         string
 	fixtures        string
 	shutdownTimeout time.Duration
+	faults          string
+	rateLimit       string
+	tokens          string
 }
 
 const defaultAddr = "127.0.0.1:4010"
@@ -134,6 +141,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.stringVar(&o.dataDir, "data-dir", "DATA_DIR", "", "directory that keeps portal state across restarts; empty keeps state in memory")
 	fs.stringVar(&o.fixtures, "fixtures", "FIXTURES", "", "JSON file of portal states to seed at start-up and on reset")
 	fs.durationVar(&o.shutdownTimeout, "shutdown-timeout", "SHUTDOWN_TIMEOUT", "10s", "how long in-flight requests may take to finish after SIGTERM")
+	fs.stringVar(&o.faults, "faults", "FAULTS", "", "fault rules file, JSON or YAML")
+	fs.stringVar(&o.rateLimit, "rate-limit", "RATE_LIMIT", "", "enforce rate limits of a tier: free, starter, professional, enterprise or N/10s,D/day; empty only reports headers")
+	fs.stringVar(&o.tokens, "tokens", "TOKENS", "", "tokens file, JSON or YAML: only its tokens authenticate, with their portals, scopes and expiry")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
 	return o, fs.parse(args)
 }
@@ -168,6 +178,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("--fixtures: %w", err)
 		}
 	}
+	if err := faultOptions(opts, &cfg); err != nil {
+		return err
+	}
 	srv, err := server.New(cfg)
 	if errors.Is(err, server.ErrFixtures) {
 		return fmt.Errorf("--fixtures %s: %w", opts.fixtures, err)
@@ -183,6 +196,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stop()
 
 	httpServer := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	httpServer.RegisterOnShutdown(srv.Close)
 	logger.Info("mockhub listening", "addr", "http://"+ln.Addr().String(), "operations", len(srv.Operations()), "versions", versions(srv), "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
@@ -215,4 +229,30 @@ func versions(srv *server.Server) string {
 		}
 	}
 	return strings.Join(out, ",")
+}
+
+// faultOptions turns --faults, --rate-limit and --tokens into cfg.
+func faultOptions(opts options, cfg *server.Config) error {
+	if opts.faults != "" {
+		rules, err := faults.LoadFile(opts.faults)
+		if err != nil {
+			return err
+		}
+		cfg.FaultRules = rules
+	}
+	if opts.rateLimit != "" {
+		tier, err := ratelimit.ParseTier(opts.rateLimit)
+		if err != nil {
+			return fmt.Errorf("--rate-limit: %w", err)
+		}
+		cfg.RateLimit = &tier
+	}
+	if opts.tokens != "" {
+		tokens, err := auth.LoadTokens(opts.tokens, clock.Real{})
+		if err != nil {
+			return err
+		}
+		cfg.Authenticator = tokens
+	}
+	return nil
 }

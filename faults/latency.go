@@ -1,0 +1,56 @@
+package faults
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// KindLatency delays the real answer.
+const KindLatency = "latency"
+
+// maxDelay bounds latency so that a typo cannot hold a request for hours.
+const maxDelay = 10 * time.Minute
+
+// Latency serves the real answer after Ms milliseconds plus a uniform
+// jitter in [0, JitterMs]. The delay is real time, not the server's clock:
+// it is there for clients' timeouts. It ends early when the client gives up
+// or the server shuts down.
+type Latency struct {
+	Ms       int `json:"ms"`
+	JitterMs int `json:"jitterMs,omitempty"`
+}
+
+// Kind implements Fault.
+func (*Latency) Kind() string { return KindLatency }
+
+func (f *Latency) check() error {
+	limit := int(maxDelay / time.Millisecond)
+	if f.Ms < 0 || f.JitterMs < 0 || f.Ms > limit || f.JitterMs > limit-f.Ms {
+		return fmt.Errorf("ms and jitterMs must be non-negative and at most %d in total", maxDelay.Milliseconds())
+	}
+	return nil
+}
+
+// Delay returns the delay of one request, drawing the jitter from random.
+func (f *Latency) Delay(random Random) time.Duration {
+	d := time.Duration(f.Ms) * time.Millisecond
+	if f.JitterMs > 0 {
+		d += time.Duration(random.Int64N(int64(f.JitterMs)+1)) * time.Millisecond
+	}
+	return d
+}
+
+// Serve implements Fault.
+func (f *Latency) Serve(x *Exchange, w http.ResponseWriter, r *http.Request, next http.Handler) {
+	t := time.NewTimer(f.Delay(x.Random))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		next.ServeHTTP(w, r)
+	case <-r.Context().Done():
+		panic(http.ErrAbortHandler)
+	case <-x.Done:
+		panic(http.ErrAbortHandler)
+	}
+}

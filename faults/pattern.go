@@ -1,0 +1,71 @@
+package faults
+
+import (
+	"fmt"
+	"strings"
+)
+
+// pattern is a compiled path pattern: one entry per segment, where "*"
+// matches exactly one segment and "**" any number of segments (none
+// included).
+type pattern []string
+
+func compilePattern(p string) (pattern, error) {
+	if p == "" {
+		return nil, nil
+	}
+	if !strings.HasPrefix(p, "/") {
+		return nil, fmt.Errorf("match.path must start with /, got %q", p)
+	}
+	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for _, s := range segs {
+		if s != "*" && s != "**" && strings.Contains(s, "*") {
+			return nil, fmt.Errorf("match.path: * and ** must be whole segments, got %q", s)
+		}
+	}
+	return segs, nil
+}
+
+// match reports whether path (starting with /) fits the pattern. A nil
+// pattern matches every path.
+func (p pattern) match(path string) bool {
+	if p == nil {
+		return true
+	}
+	return matchSegments(p, strings.TrimPrefix(path, "/"))
+}
+
+// matchSegments matches pattern segments against the rest of a path without
+// splitting it; "**" backtracks over each possible number of segments.
+func matchSegments(p []string, path string) bool {
+	for i, seg := range p {
+		if seg == "**" {
+			rest := p[i+1:]
+			if len(rest) == 0 {
+				return true
+			}
+			for {
+				if matchSegments(rest, path) {
+					return true
+				}
+				_, after, ok := strings.Cut(path, "/")
+				if !ok {
+					return false
+				}
+				path = after
+			}
+		}
+		head, after, more := strings.Cut(path, "/")
+		if seg != "*" && seg != head {
+			return false
+		}
+		if i == len(p)-1 {
+			return !more
+		}
+		if !more {
+			return false
+		}
+		path = after
+	}
+	return path == ""
+}
