@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/mockhub/mockhub/pathpattern"
 )
 
 // Rule says which requests a fault hits and how often. The field names are
@@ -51,7 +53,7 @@ type Request struct {
 type compiled struct {
 	Rule
 	method  string
-	pattern pattern
+	pattern pathpattern.Pattern
 	// matched counts requests that matched; fired counts faults fired.
 	matched, fired int
 }
@@ -77,8 +79,8 @@ func compile(r Rule) (*compiled, error) {
 		}
 	}
 	var err error
-	if c.pattern, err = compilePattern(r.Match.Path); err != nil {
-		return nil, err
+	if c.pattern, err = pathpattern.Compile(r.Match.Path); err != nil {
+		return nil, fmt.Errorf("match.path: %w", err)
 	}
 	if r.Match.Portal != nil && *r.Match.Portal <= 0 {
 		return nil, fmt.Errorf("match.portal must be a positive portal id, got %d", *r.Match.Portal)
@@ -116,5 +118,5 @@ func (c *compiled) matches(req *Request) bool {
 			return false
 		}
 	}
-	return c.pattern.match(req.Path)
+	return c.pattern.Match(req.Path)
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mockhub/mockhub/pathpattern"
 )
 
 // Entry is one recorded request and the answer it got.
@@ -184,37 +186,5 @@ func (f Filter) Match(e *Entry) bool {
 			return false
 		}
 	}
-	return f.Path == "" || MatchPath(f.Path, e.Path)
-}
-
-// MatchPath reports whether path matches pattern, segment by segment: "*"
-// matches exactly one segment, "**" any number of segments (including
-// none), anything else matches itself. Fault rules use the same syntax.
-func MatchPath(pattern, path string) bool {
-	return matchSegments(strings.Split(strings.Trim(pattern, "/"), "/"), strings.Split(strings.Trim(path, "/"), "/"))
-}
-
-func matchSegments(pat, segs []string) bool {
-	for len(pat) > 0 {
-		switch pat[0] {
-		case "**":
-			rest := pat[1:]
-			for i := 0; i <= len(segs); i++ {
-				if matchSegments(rest, segs[i:]) {
-					return true
-				}
-			}
-			return false
-		case "*":
-			if len(segs) == 0 || segs[0] == "" {
-				return false
-			}
-		default:
-			if len(segs) == 0 || segs[0] != pat[0] {
-				return false
-			}
-		}
-		pat, segs = pat[1:], segs[1:]
-	}
-	return len(segs) == 0
+	return f.Path == "" || pathpattern.Match(f.Path, e.Path)
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/mockhub/mockhub/journal"
+
+	"github.com/mockhub/mockhub/pathpattern"
 )
 
 // journalRoutes serves the request journal: GET lists recorded requests
@@ -41,8 +43,8 @@ func parseJournalFilter(q map[string][]string) (journal.Filter, string) {
 		case "method":
 			f.Method = v
 		case "path":
-			if !strings.HasPrefix(v, "/") {
-				return f, "path must be a pattern starting with /, got " + strconv.Quote(v)
+			if _, err := pathpattern.Compile(v); err != nil || v == "" {
+				return f, "path must be a pattern starting with /, where * and ** are whole segments; got " + strconv.Quote(v)
 			}
 			f.Path = v
 		case "portal":

@@ -54,38 +54,7 @@ type BatchResult struct {
 // allOrNothing is set, any failure leaves the state untouched. When every
 // input fails the whole batch fails with a 400 listing each failure.
 func (pt *Portal) ApplyLimits(op LimitOp, p Pair, inputs []LimitInput, allOrNothing bool) (BatchResult, error) {
-	if n := len(inputs); n > pt.cfg.MaxBatchInputs {
-		return BatchResult{}, apierr.Validation(fmt.Sprintf(MsgTooManyInputs, n, pt.cfg.MaxBatchInputs))
-	}
-	var res BatchResult
-	err := pt.mutate(func(st *state) error {
-		res = BatchResult{}
-		limits := st.Limits[p]
-		if limits == nil {
-			limits = map[int32]int32{}
-			st.Limits[p] = limits
-		}
-		for i, in := range inputs {
-			lim, ierr := st.applyLimit(pt, op, p, limits, in)
-			if ierr != nil {
-				ierr.Index = i
-				res.Errors = append(res.Errors, *ierr)
-				continue
-			}
-			res.Limits = append(res.Limits, lim)
-		}
-		if len(limits) == 0 {
-			delete(st.Limits, p)
-		}
-		if len(res.Errors) > 0 && (len(res.Limits) == 0 || allOrNothing) {
-			return batchFailure(res.Errors, len(inputs))
-		}
-		return nil
-	})
-	if err != nil {
-		return BatchResult{}, err
-	}
-	return res, nil
+	return pt.ApplyLimitsFailingLast(op, p, inputs, allOrNothing, 0)
 }
 
 // applyLimit checks one input against the rules and, when it passes, applies

@@ -1,34 +1,37 @@
-package faults
+// Package pathpattern matches URL paths against the patterns fault rules and
+// journal filters share: "*" matches exactly one segment, "**" any number of
+// segments (none included), anything else matches itself.
+package pathpattern
 
 import (
 	"fmt"
 	"strings"
 )
 
-// pattern is a compiled path pattern: one entry per segment, where "*"
-// matches exactly one segment and "**" any number of segments (none
-// included).
-type pattern []string
+// Pattern is a compiled path pattern, one entry per segment.
+type Pattern []string
 
-func compilePattern(p string) (pattern, error) {
+// Compile checks a pattern. The empty pattern compiles to nil, which matches
+// every path.
+func Compile(p string) (Pattern, error) {
 	if p == "" {
 		return nil, nil
 	}
 	if !strings.HasPrefix(p, "/") {
-		return nil, fmt.Errorf("match.path must start with /, got %q", p)
+		return nil, fmt.Errorf("path pattern must start with /, got %q", p)
 	}
 	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
 	for _, s := range segs {
 		if s != "*" && s != "**" && strings.Contains(s, "*") {
-			return nil, fmt.Errorf("match.path: * and ** must be whole segments, got %q", s)
+			return nil, fmt.Errorf("path pattern: * and ** must be whole segments, got %q", s)
 		}
 	}
 	return segs, nil
 }
 
-// match reports whether path (starting with /) fits the pattern. A nil
+// Match reports whether path (starting with /) fits the pattern. A nil
 // pattern matches every path.
-func (p pattern) match(path string) bool {
+func (p Pattern) Match(path string) bool {
 	if p == nil {
 		return true
 	}
@@ -68,4 +71,11 @@ func matchSegments(p []string, path string) bool {
 		path = after
 	}
 	return path == ""
+}
+
+// Match compiles pattern and matches path; an invalid pattern matches
+// nothing.
+func Match(pattern, path string) bool {
+	p, err := Compile(pattern)
+	return err == nil && p.Match(path)
 }
