@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -77,16 +78,29 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 }
 
 func TestBrokenDocumentStopsLoading(t *testing.T) {
-	cases := map[string]string{
-		"not yaml":       "openapi: [",
-		"no version":     "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\n",
-		"invalid schema": "openapi: 3.0.3\ninfo: {title: x, version: '1'}\nx-mockhub-version: v9\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: nonsense}}}}\n",
+	const valid = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\nx-mockhub-version: v9\n" +
+		"paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {description: ok}\n"
+	cases := []struct {
+		name, body, wantErr string
+	}{
+		{"valid", valid, ""},
+		{"not YAML", "openapi: [", "load v9.yaml"},
+		{"no version", strings.Replace(valid, "x-mockhub-version: v9\n", "", 1), "has no x-mockhub-version"},
+		{"version not the file name", strings.Replace(valid, "version: v9", "version: v8", 1), "declares version"},
+		{"invalid schema", strings.Replace(valid, "{description: ok}", "{description: ok, content: {application/json: {schema: {type: nonsense}}}}", 1), "validate v9.yaml"},
 	}
-	for name, body := range cases {
-		t.Run(name, func(t *testing.T) {
-			fsys := fstest.MapFS{"v9.yaml": {Data: []byte(body)}}
-			if _, err := LoadFS(context.Background(), fsys); err == nil {
-				t.Fatal("want an error")
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"v9.yaml": {Data: []byte(tc.body)}}
+			_, err := LoadFS(context.Background(), fsys)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err = %v, want it to contain %q", err, tc.wantErr)
 			}
 		})
 	}

@@ -106,6 +106,18 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store != nil {
 		storeCfg = *cfg.Store
 	}
+	// The documents take most of start-up: load them while the fixtures are
+	// indexed.
+	docs, docsErr := cfg.Documents, make(chan error, 1)
+	if docs == nil {
+		go func() {
+			var err error
+			docs, err = openapi.Load(context.Background())
+			docsErr <- err
+		}()
+	} else {
+		docsErr <- nil
+	}
 	var err error
 	if s.types, err = objecttype.Default(); err != nil {
 		return nil, err
@@ -119,11 +131,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 
-	docs := cfg.Documents
-	if docs == nil {
-		if docs, err = openapi.Load(context.Background()); err != nil {
-			return nil, err
-		}
+	if err := <-docsErr; err != nil {
+		return nil, err
 	}
 	if s.ops, err = openapi.Operations(docs); err != nil {
 		return nil, err
