@@ -36,7 +36,7 @@ func TestFaultIsRecordedInRequestInfo(t *testing.T) {
 				seen = reqctx.From(r.Context())
 			})
 		}
-		s.handler = s.requestInfo(probe(s.accessLog(s.recoverer(mustRoutes(t, s)))))
+		s.handler = s.requestInfo(probe(s.observe(s.recoverer(mustRoutes(t, s)))))
 		r := httptest.NewRequest(tt.method, path+"/batch/create", nil)
 		if tt.method == "GET" {
 			r = httptest.NewRequest("GET", path, nil)

@@ -17,48 +17,33 @@ import (
 // defaultJournalSize is how many requests the journal keeps by default.
 const defaultJournalSize = 1000
 
-// record writes every API request to the journal once it has been answered
-// (or aborted), and remembers which token fingerprints each portal has seen.
-// Admin requests are not recorded: a test reading the journal should see
-// only what the code under test sent.
-func (s *Server) record(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isAdminPath(r.URL.Path) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
-		// Deferred so that a request aborted on purpose (a connection fault
-		// panics with http.ErrAbortHandler) is still recorded, with status 0.
-		defer func() {
-			info := reqctx.From(r.Context())
-			s.tokens.note(info.PortalID, info.Token)
-			if s.journal.Size() == 0 {
-				return
-			}
-			e := journal.Entry{
-				Time:          info.RequestedAt,
-				Method:        r.Method,
-				Path:          r.URL.Path,
-				Query:         maskQuery(r.URL.RawQuery),
-				Header:        maskHeader(r.Header),
-				Status:        rec.status,
-				DurationMs:    float64(time.Since(start).Microseconds()) / 1000,
-				Portal:        info.PortalID,
-				CorrelationID: info.CorrelationID,
-				OperationID:   info.OperationID,
-				Fault:         info.Fault,
-			}
-			if len(info.Body) > journal.MaxBody {
-				e.Body, e.BodyTruncated = string(info.Body[:journal.MaxBody]), true
-			} else {
-				e.Body = string(info.Body)
-			}
-			s.journal.Add(e)
-		}()
-		next.ServeHTTP(rec, r)
-	})
+// record writes an answered API request to the journal and remembers which
+// token fingerprints its portal has seen. Admin requests are not recorded:
+// a test reading the journal should see only what the code under test sent.
+func (s *Server) record(r *http.Request, info *reqctx.Info, status int, elapsed time.Duration) {
+	s.tokens.note(info.PortalID, info.Token)
+	if s.journal.Size() == 0 {
+		return
+	}
+	e := journal.Entry{
+		Time:          info.RequestedAt,
+		Method:        r.Method,
+		Path:          r.URL.Path,
+		Query:         maskQuery(r.URL.RawQuery),
+		Header:        maskHeader(r.Header),
+		Status:        status,
+		DurationMs:    float64(elapsed.Microseconds()) / 1000,
+		Portal:        info.PortalID,
+		CorrelationID: info.CorrelationID,
+		OperationID:   info.OperationID,
+		Fault:         info.Fault,
+	}
+	if len(info.Body) > journal.MaxBody {
+		e.Body, e.BodyTruncated = string(info.Body[:journal.MaxBody]), true
+	} else {
+		e.Body = string(info.Body)
+	}
+	s.journal.Add(e)
 }
 
 func isAdminPath(p string) bool {

@@ -14,7 +14,7 @@ import (
 // first: request info (correlation id, arrival time), access log, request
 // journal, panic recovery.
 func (s *Server) middleware(next http.Handler) http.Handler {
-	return s.requestInfo(s.accessLog(s.record(s.recoverer(next))))
+	return s.requestInfo(s.observe(s.recoverer(next)))
 }
 
 // requestInfo gives the request its correlation id and arrival time and
@@ -54,25 +54,29 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 // hijack or flush it).
 func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// accessLog writes one line per request.
-func (s *Server) accessLog(next http.Handler) http.Handler {
+// observe writes, once a request is answered (or aborted on purpose: a
+// connection fault panics with http.ErrAbortHandler), one access-log line
+// and, for API requests, a journal entry.
+func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.log.Enabled(r.Context(), slog.LevelInfo) {
-			next.ServeHTTP(w, r)
-			return
-		}
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {
+			elapsed := time.Since(start)
 			info := reqctx.From(r.Context())
-			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
-				slog.Int("status", rec.status),
-				slog.Duration("duration", time.Since(start)),
-				slog.Int64("portal", info.PortalID),
-				slog.String("correlationId", info.CorrelationID),
-			)
+			if s.log.Enabled(r.Context(), slog.LevelInfo) {
+				s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+					slog.String("method", r.Method),
+					slog.String("path", r.URL.Path),
+					slog.Int("status", rec.status),
+					slog.Duration("duration", elapsed),
+					slog.Int64("portal", info.PortalID),
+					slog.String("correlationId", info.CorrelationID),
+				)
+			}
+			if !isAdminPath(r.URL.Path) {
+				s.record(r, info, rec.status, elapsed)
+			}
 		}()
 		next.ServeHTTP(rec, r)
 	})
