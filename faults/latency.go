@@ -15,7 +15,9 @@ const maxDelay = 10 * time.Minute
 // Latency serves the real answer after Ms milliseconds plus a uniform
 // jitter in [0, JitterMs]. The delay is real time, not the server's clock:
 // it is there for clients' timeouts. It ends early when the client gives up
-// or the server shuts down.
+// (the request is aborted) or the server shuts down: then the real answer
+// goes out at once, so that a graceful shutdown completes the request
+// instead of dropping it or waiting out the delay.
 type Latency struct {
 	Ms       int `json:"ms"`
 	JitterMs int `json:"jitterMs,omitempty"`
@@ -51,6 +53,6 @@ func (f *Latency) Serve(x *Exchange, w http.ResponseWriter, r *http.Request, nex
 	case <-r.Context().Done():
 		panic(http.ErrAbortHandler)
 	case <-x.Done:
-		panic(http.ErrAbortHandler)
+		next.ServeHTTP(w, r)
 	}
 }

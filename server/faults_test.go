@@ -157,6 +157,29 @@ func TestHangEndsOnServerClose(t *testing.T) {
 	}
 }
 
+func TestLatencyCompletesOnServerClose(t *testing.T) {
+	e := newEnv(t, server.Config{})
+	type result struct {
+		r   response
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r, err := e.send("POST", limitsPath("2026-03", "/batch/create"), token, seedInput, map[string]string{"X-Mockhub-Fault": "latency;ms=60000"})
+		done <- result{r, err}
+	}()
+	time.Sleep(100 * time.Millisecond)
+	e.srv.Close()
+	select {
+	case res := <-done:
+		if res.err != nil || res.r.status != 201 {
+			t.Fatalf("delayed request after close: %v %d %s", res.err, res.r.status, res.r.body)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the delay outlived the server")
+	}
+}
+
 func TestFaultRulesByPath(t *testing.T) {
 	var logs bytes.Buffer
 	var mu sync.Mutex

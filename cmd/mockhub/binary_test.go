@@ -486,3 +486,44 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatalf("after restart: %s", got)
 	}
 }
+
+// TestGracefulShutdownCompletesDelayedRequest: a request held by a latency
+// fault when SIGTERM arrives still gets its answer, and the process exits 0.
+func TestGracefulShutdownCompletesDelayedRequest(t *testing.T) {
+	p := start(t, binary(t), t.TempDir())
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		req, _ := http.NewRequest("POST", "http://"+p.addr+seedPath+"/batch/create", strings.NewReader(seedBody))
+		req.Header.Set("Authorization", "Bearer pat-na1-delayed")
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Mockhub-Fault", "latency;ms=30000")
+		resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		done <- result{status: resp.StatusCode, body: string(b)}
+	}()
+	time.Sleep(300 * time.Millisecond) // the request is now held by the fault
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case res := <-done:
+		if res.err != nil || res.status != 201 {
+			t.Fatalf("delayed request: %v %d %s\n%s", res.err, res.status, res.body, p.log())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("delayed request got no answer:\n%s", p.log())
+	}
+	if code := p.wait(t, 10*time.Second); code != 0 {
+		t.Fatalf("exit code %d after SIGTERM, want 0\n%s", code, p.log())
+	}
+}
