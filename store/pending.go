@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -118,11 +119,13 @@ func (pt *Portal) ApplyLimitsFailingLast(op LimitOp, p Pair, inputs []LimitInput
 // index failFrom on.
 func (pt *Portal) runLimits(st *state, op LimitOp, p Pair, inputs []LimitInput, allOrNothing bool, failFrom int) (BatchResult, error) {
 	var res BatchResult
-	limits := st.Limits[p]
+	// The pair's map may be shared with earlier states (see state): work
+	// on a copy.
+	limits := maps.Clone(st.Limits[p])
 	if limits == nil {
 		limits = map[int32]int32{}
-		st.Limits[p] = limits
 	}
+	st.Limits[p] = limits
 	for i, in := range inputs {
 		if i >= failFrom {
 			ctx := map[string][]string{"typeId": {strconv.Itoa(int(in.TypeID))}}

@@ -34,8 +34,11 @@ func (d *labelDef) direction(typeID int32) Pair {
 	return d.Pair
 }
 
-// state is everything one portal owns. It is copied on every mutation; label
-// definitions are replaced, never edited in place, so copies may share them.
+// state is everything one portal owns. It is copied on every mutation. The
+// copy is shallow below the top-level maps: label definitions and each
+// pair's limit map are replaced, never edited in place, once they belong to
+// a state, so copies may share them and a mutation copies only what it
+// changes.
 type state struct {
 	NextTypeID int32
 	// Labels indexes every custom label definition by both of its typeIds.
@@ -49,9 +52,5 @@ func newState(firstTypeID int32) *state {
 }
 
 func (s *state) clone() *state {
-	out := &state{NextTypeID: s.NextTypeID, Labels: maps.Clone(s.Labels), Limits: make(map[Pair]map[int32]int32, len(s.Limits))}
-	for p, m := range s.Limits {
-		out.Limits[p] = maps.Clone(m)
-	}
-	return out
+	return &state{NextTypeID: s.NextTypeID, Labels: maps.Clone(s.Labels), Limits: maps.Clone(s.Limits)}
 }
