@@ -21,7 +21,13 @@ const defaultJournalSize = 1000
 // token fingerprints its portal has seen. Admin requests are not recorded:
 // a test reading the journal should see only what the code under test sent.
 func (s *Server) record(r *http.Request, info *reqctx.Info, status int, elapsed time.Duration) {
-	s.tokens.note(info.PortalID, info.Token)
+	// One fingerprint serves the registry and the masked header: hashing is
+	// the costliest part of recording.
+	fp := ""
+	if info.Token != "" {
+		fp = Fingerprint(info.Token)
+	}
+	s.tokens.note(info.PortalID, fp)
 	if s.journal.Size() == 0 {
 		return
 	}
@@ -30,7 +36,7 @@ func (s *Server) record(r *http.Request, info *reqctx.Info, status int, elapsed 
 		Method:        r.Method,
 		Path:          r.URL.Path,
 		Query:         maskQuery(r.URL.RawQuery),
-		Header:        maskHeader(r.Header),
+		Header:        maskHeader(r.Header, info.Token, fp),
 		Status:        status,
 		DurationMs:    float64(elapsed.Microseconds()) / 1000,
 		Portal:        info.PortalID,
@@ -58,8 +64,9 @@ func Fingerprint(token string) string {
 }
 
 // maskHeader copies h with the Authorization value replaced by its scheme
-// and the token's fingerprint.
-func maskHeader(h http.Header) http.Header {
+// and the token's fingerprint; fp is the already computed fingerprint of
+// token, the request's authenticated token.
+func maskHeader(h http.Header, token, fp string) http.Header {
 	out := h.Clone()
 	if out == nil {
 		out = http.Header{}
@@ -67,19 +74,23 @@ func maskHeader(h http.Header) http.Header {
 	if vs, ok := out["Authorization"]; ok {
 		masked := make([]string, len(vs))
 		for i, v := range vs {
-			masked[i] = maskAuthorization(v)
+			masked[i] = maskAuthorization(v, token, fp)
 		}
 		out["Authorization"] = masked
 	}
 	return out
 }
 
-func maskAuthorization(v string) string {
+func maskAuthorization(v, known, knownFP string) string {
 	scheme, token, ok := strings.Cut(strings.TrimSpace(v), " ")
-	if !ok || strings.TrimSpace(token) == "" {
+	token = strings.TrimSpace(token)
+	if !ok || token == "" {
 		return "***"
 	}
-	return scheme + " *** (" + Fingerprint(strings.TrimSpace(token)) + ")"
+	if token != known || knownFP == "" {
+		knownFP = Fingerprint(token)
+	}
+	return scheme + " *** (" + knownFP + ")"
 }
 
 // maskQuery hides the value of hapikey, the one credential HubSpot ever took
@@ -109,11 +120,11 @@ func newTokenRegistry() *tokenRegistry {
 	return &tokenRegistry{byPortal: map[int64]map[string]struct{}{}}
 }
 
-func (t *tokenRegistry) note(portal int64, token string) {
-	if portal == 0 || token == "" {
+// note records that a token with fingerprint fp reached portal.
+func (t *tokenRegistry) note(portal int64, fp string) {
+	if portal == 0 || fp == "" {
 		return
 	}
-	fp := Fingerprint(token)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	m := t.byPortal[portal]
