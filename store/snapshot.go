@@ -1,14 +1,13 @@
 package store
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 
 	"github.com/mockhub/mockhub/apierr"
+	"github.com/mockhub/mockhub/internal/decode"
 )
 
 // Snapshot is a portal's state as a JSON document. It is what the admin API
@@ -186,7 +185,7 @@ func (st *state) snapshot(id int64) Snapshot {
 // trailing data and wrong types are errors.
 func DecodeSnapshot(data []byte) (*Snapshot, error) {
 	var snap Snapshot
-	if err := decodeStrict(data, &snap); err != nil {
+	if err := decode.JSON(data, &snap); err != nil {
 		return nil, apierr.Validation("Invalid portal state document: " + err.Error())
 	}
 	return &snap, nil
@@ -195,23 +194,12 @@ func DecodeSnapshot(data []byte) (*Snapshot, error) {
 // DecodeFixtures parses a fixtures document.
 func DecodeFixtures(data []byte) (*Fixtures, error) {
 	var f Fixtures
-	if err := decodeStrict(data, &f); err != nil {
+	if err := decode.JSON(data, &f); err != nil {
 		return nil, fmt.Errorf("invalid fixtures document: %w", err)
 	}
 	return &f, nil
 }
 
-func decodeStrict(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("unexpected data after the JSON document")
-	}
-	return nil
-}
 
 // Replace validates snap and makes it portal id's state, creating the portal
 // if needed. A document that breaks a rule changes nothing (not even the
