@@ -200,7 +200,6 @@ func DecodeFixtures(data []byte) (*Fixtures, error) {
 	return &f, nil
 }
 
-
 // Replace validates snap and makes it portal id's state, creating the portal
 // if needed. A document that breaks a rule changes nothing (not even the
 // portal list) and is answered with a 400 listing every problem.
