@@ -13,8 +13,12 @@ import (
 // cannot convert exactly the same way) it reports ok=false and the caller
 // falls back to encoding/json, which also words the error.
 // FuzzParseJSON checks that both agree.
-func parseJSON(data []byte) (v any, ok bool) {
-	p := jsonParser{data: data}
+//
+// keys, when given, holds strings expected as object keys (the property
+// names of the operation's schema): a key found there is shared instead of
+// allocated for every request.
+func parseJSON(data []byte, keys map[string]string) (v any, ok bool) {
+	p := jsonParser{data: data, keys: keys}
 	p.space()
 	v, ok = p.value(0)
 	if !ok {
@@ -31,6 +35,7 @@ const maxDepth = 10000
 type jsonParser struct {
 	data []byte
 	pos  int
+	keys map[string]string
 }
 
 func (p *jsonParser) space() {
@@ -88,7 +93,7 @@ func (p *jsonParser) object(depth int) (any, bool) {
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 			return nil, false
 		}
-		k, ok := p.string()
+		k, ok := p.key()
 		if !ok {
 			return nil, false
 		}
@@ -102,7 +107,7 @@ func (p *jsonParser) object(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		m[k.(string)] = v
+		m[k] = v
 		p.space()
 		if p.pos >= len(p.data) {
 			return nil, false
@@ -148,6 +153,27 @@ func (p *jsonParser) array(depth int) (any, bool) {
 			return nil, false
 		}
 	}
+}
+
+// key parses an object key, sharing the known ones.
+func (p *jsonParser) key() (string, bool) {
+	start := p.pos + 1
+	if end := start; p.keys != nil {
+		for end < len(p.data) && p.data[end] != '"' && p.data[end] != '\\' {
+			end++
+		}
+		if end < len(p.data) && p.data[end] == '"' {
+			if k, ok := p.keys[string(p.data[start:end])]; ok {
+				p.pos = end + 1
+				return k, true
+			}
+		}
+	}
+	v, ok := p.string()
+	if !ok {
+		return "", false
+	}
+	return v.(string), true
 }
 
 // string parses a quoted string. Strings without escapes or non-ASCII bytes

@@ -30,6 +30,8 @@ type Validator struct {
 	route  *routers.Route
 	params openapi3.Parameters
 	opts   *openapi3filter.Options
+	// keys are the property names of the body schema, shared by the parser.
+	keys map[string]string
 }
 
 // New builds the validator of op. It is built once at start-up.
@@ -46,7 +48,36 @@ func New(op *openapi.Operation) *Validator {
 		route:  &routers.Route{Spec: op.Document.Spec, Path: op.Path, PathItem: op.PathItem, Method: op.Method, Operation: op.Operation},
 		params: params,
 		opts:   opts,
+		keys:   propertyNames(op.RequestSchema),
 	}
+}
+
+// propertyNames collects every property name of schema and the schemas
+// inside it.
+func propertyNames(schema *openapi3.Schema) map[string]string {
+	names := map[string]string{}
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(s *openapi3.Schema)
+	walk = func(s *openapi3.Schema) {
+		if s == nil || seen[s] {
+			return
+		}
+		seen[s] = true
+		for name, prop := range s.Properties {
+			names[name] = name
+			walk(prop.Value)
+		}
+		if s.Items != nil {
+			walk(s.Items.Value)
+		}
+		for _, group := range [][]*openapi3.SchemaRef{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, ref := range group {
+				walk(ref.Value)
+			}
+		}
+	}
+	walk(schema)
+	return names
 }
 
 // Params validates path, query and header parameters. pathParams holds the
@@ -129,7 +160,7 @@ func (v *Validator) Body(contentType string, data []byte) (any, *apierr.Error) {
 	if !isJSON(contentType) {
 		return nil, apierr.UnsupportedMediaType(contentType)
 	}
-	value, err := decode(data)
+	value, err := decode(data, v.keys)
 	if err != nil {
 		return nil, err
 	}
@@ -149,8 +180,8 @@ func isJSON(contentType string) bool {
 // decode parses data as one JSON value. Numbers become float64, which holds
 // every int32 exactly and shows fractions, so integer and int32 checks stay
 // exact for the fields our documents declare.
-func decode(data []byte) (any, *apierr.Error) {
-	if v, ok := parseJSON(data); ok {
+func decode(data []byte, keys map[string]string) (any, *apierr.Error) {
+	if v, ok := parseJSON(data, keys); ok {
 		return v, nil
 	}
 	var value any
