@@ -1,12 +1,13 @@
 package server
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/mockhub/mockhub/internal/bare"
 )
 
 const (
@@ -74,30 +75,7 @@ func BenchmarkSeedRequest(b *testing.B) {
 // BenchmarkBareHandler is the floor: a plain net/http handler that decodes
 // the same bodies and writes a canned answer, with no validation or state.
 func BenchmarkBareHandler(b *testing.B) {
-	benchPair(b, bareHandler())
-}
-
-// bareHandler decodes a limits batch into a struct and writes a canned
-// answer: the least any server answering this request must do.
-func bareHandler() http.Handler {
-	type input struct {
-		Category       string `json:"category"`
-		TypeID         int32  `json:"typeId"`
-		MaxToObjectIDs int32  `json:"maxToObjectIds"`
-	}
-	canned := []byte(`{"status":"COMPLETE","results":[{"category":"HUBSPOT_DEFINED","typeId":279,"userEnforcedMaxToObjectIds":5}],"startedAt":"2026-01-01T00:00:00.000Z","completedAt":"2026-01-01T00:00:00.000Z"}`)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body struct {
-			Inputs []input `json:"inputs"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-			http.Error(w, err.Error(), 400)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(201)
-		_, _ = w.Write(canned)
-	})
+	benchPair(b, bare.Handler(http.StatusCreated))
 }
 
 // benchPairHTTP is benchPair over a real loopback connection with a
@@ -143,5 +121,5 @@ func BenchmarkSeedRequestHTTP(b *testing.B) {
 // BenchmarkBareHandlerHTTP is BenchmarkBareHandler through a loopback
 // listener.
 func BenchmarkBareHandlerHTTP(b *testing.B) {
-	benchPairHTTP(b, bareHandler())
+	benchPairHTTP(b, bare.Handler(http.StatusCreated))
 }
