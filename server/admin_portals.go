@@ -37,6 +37,7 @@ func (s *Server) listPortals(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			continue
 		}
+		p.Settle(s.clock) // batches a fault deferred count once due
 		labels, limits := p.Counts()
 		out = append(out, portalSummary{PortalID: id, Tokens: s.tokens.fingerprints(id), Labels: labels, Limits: limits})
 	}
@@ -53,6 +54,8 @@ func (s *Server) getPortalState(w http.ResponseWriter, r *http.Request) {
 		writeAdminError(w, r, http.StatusNotFound, "Portal "+strconv.FormatInt(id, 10)+" does not exist: no API request has used it since start-up or the last reset")
 		return
 	}
+	// The export shows what an API read would: deferred batches once due.
+	p.Settle(s.clock)
 	writeJSON(w, reply{http.StatusOK, p.Snapshot()})
 }
 

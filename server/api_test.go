@@ -2,8 +2,12 @@ package server
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/mockhub/mockhub/auth"
 )
 
 // versionCase is what HubSpot answers in one API version (HUBSPOT.md §2.3,
@@ -366,4 +370,28 @@ func TestGoldenBodies(t *testing.T) {
 	golden(t, "labels-deal-contact-v4", h.do("GET", "/crm/v4/associations/deals/contacts/labels", "t", "").Body)
 	golden(t, "labels-deal-contact-2026-09", h.do("GET", "/crm/associations/2026-09/deals/contacts/labels", "t", "").Body)
 	golden(t, "error-schema-2026-03", h.do("POST", cfg+"/batch/create", "t", `{"inputs":[{"typeId":"x"}]}`).Body)
+}
+
+// TestStateExportSettlesDueBatches: a batch a batchStatus fault deferred
+// shows in the admin export once it is due, as it does in API reads.
+func TestStateExportSettlesDueBatches(t *testing.T) {
+	h := newHarness(t)
+	create := "/crm/associations/2026-03/definitions/configurations/contacts/companies/batch/create"
+	req := httptest.NewRequest("POST", create, strings.NewReader(`{"inputs":[{"category":"HUBSPOT_DEFINED","typeId":279,"maxToObjectIds":5}]}`))
+	req.Header.Set("Authorization", "Bearer deferred")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Mockhub-Fault", "batchStatus;status=PENDING;applyAfterMs=1000")
+	rec := httptest.NewRecorder()
+	h.srv.ServeHTTP(rec, req)
+	if rec.Code != 201 || !strings.Contains(rec.Body.String(), `"status":"PENDING"`) {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body)
+	}
+	state := fmt.Sprintf("/_mockhub/portals/%d/state", auth.PortalID("deferred"))
+	if r := h.do("GET", state, "", ""); strings.Contains(string(r.Body), `"typeId":279`) {
+		t.Fatalf("export shows the batch before it is due: %s", r.Body)
+	}
+	h.clock.Advance(time.Second)
+	if r := h.do("GET", state, "", ""); !strings.Contains(string(r.Body), `"typeId":279`) {
+		t.Fatalf("export lacks the batch once due: %s", r.Body)
+	}
 }
