@@ -49,6 +49,9 @@ type Operation struct {
 	RequestSchema *openapi3.Schema
 	// RateLimitExemptions lists x-hubspot-rate-limit-exemptions.
 	RateLimitExemptions []string
+	// resultProperties are the properties of the success answer's results
+	// items.
+	resultProperties map[string]bool
 }
 
 // Load reads and validates every embedded document.
@@ -172,6 +175,7 @@ func newOperation(d *Document, p string, item *openapi3.PathItem, method string,
 		}
 		o.RequestSchema = mt.Schema.Value
 	}
+	o.resultProperties = resultItemProperties(op, o.Success)
 	if ex, ok := op.Extensions["x-hubspot-rate-limit-exemptions"].([]any); ok {
 		for _, v := range ex {
 			if s, ok := v.(string); ok {
@@ -182,22 +186,31 @@ func newOperation(d *Document, p string, item *openapi3.PathItem, method string,
 	return o, nil
 }
 
-// ResponseHasProperty reports whether the JSON schema of the operation's
-// success answer lists property in its results items. Label answers use it
-// to learn whether this version carries fromObjectTypeId/toObjectTypeId.
+// ResponseHasProperty reports whether the items of the success answer's
+// results list property. Label answers use it to learn whether this version
+// carries fromObjectTypeId/toObjectTypeId.
 func (o *Operation) ResponseHasProperty(property string) bool {
-	resp := o.Operation.Responses.Status(o.Success)
+	return o.resultProperties[property]
+}
+
+// resultItemProperties collects the properties of the results items of the
+// operation's success answer.
+func resultItemProperties(op *openapi3.Operation, success int) map[string]bool {
+	resp := op.Responses.Status(success)
 	if resp == nil || resp.Value == nil {
-		return false
+		return nil
 	}
 	mt := resp.Value.Content.Get("application/json")
 	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
-		return false
+		return nil
 	}
 	results := mt.Schema.Value.Properties["results"]
 	if results == nil || results.Value == nil || results.Value.Items == nil || results.Value.Items.Value == nil {
-		return false
+		return nil
 	}
-	_, ok := results.Value.Items.Value.Properties[property]
-	return ok
+	out := map[string]bool{}
+	for name := range results.Value.Items.Value.Properties {
+		out[name] = true
+	}
+	return out
 }
