@@ -186,6 +186,23 @@ func newOperation(d *Document, p string, item *openapi3.PathItem, method string,
 	return o, nil
 }
 
+// v4Prefix and v4Alias are the two spellings HubSpot serves v4 under: the
+// current documents use the first, the official Node client calls the second.
+const (
+	v4Prefix = "/crm/associations/v4/"
+	v4Alias  = "/crm/v4/associations/"
+)
+
+// Paths returns the paths the operation is served at: its document path
+// and, for v4, the /crm/v4/associations/ spelling of it.
+func (o *Operation) Paths() []string {
+	paths := []string{o.Path}
+	if rest, ok := strings.CutPrefix(o.Path, v4Prefix); ok {
+		paths = append(paths, v4Alias+rest)
+	}
+	return paths
+}
+
 // ResponseHasProperty reports whether the items of the success answer's
 // results list property. Label answers use it to learn whether this version
 // carries fromObjectTypeId/toObjectTypeId.

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -170,24 +169,9 @@ func (s *Server) routes() (chi.Router, error) {
 			return nil, fmt.Errorf("server: operation %s (%s %s) has no handler", op.ID, op.Method, op.Path)
 		}
 		endpoint := s.endpoint(op, h)
-		for _, p := range routePaths(op) {
+		for _, p := range op.Paths() {
 			r.Method(op.Method, p, endpoint)
 		}
 	}
 	return r, nil
-}
-
-// v4Prefix and v4Alias are the two spellings HubSpot serves v4 under: the
-// current documents use the first, the official Node client calls the second.
-const (
-	v4Prefix = "/crm/associations/v4/"
-	v4Alias  = "/crm/v4/associations/"
-)
-
-func routePaths(op *openapi.Operation) []string {
-	paths := []string{op.Path}
-	if rest, ok := strings.CutPrefix(op.Path, v4Prefix); ok {
-		paths = append(paths, v4Alias+rest)
-	}
-	return paths
 }

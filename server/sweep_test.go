@@ -11,7 +11,7 @@ import (
 func TestErrorAnswersOfEveryOperation(t *testing.T) {
 	h := newHarness(t)
 	for _, op := range h.srv.Operations() {
-		for _, path := range routePaths(op) {
+		for _, path := range op.Paths() {
 			concrete := strings.NewReplacer("{fromObjectType}", "contacts", "{toObjectType}", "companies", "{associationTypeId}", "279").Replace(path)
 			body := ""
 			if op.RequestSchema != nil {
