@@ -282,6 +282,11 @@ func TestErrors(t *testing.T) {
 			} else if msg != tc.message {
 				t.Fatalf("message %q, want %q", msg, tc.message)
 			}
+			if tc.status == 405 {
+				if allow := strings.Join(r.Header.Values("Allow"), ","); allow != "GET" {
+					t.Fatalf("Allow = %q, want GET", allow)
+				}
+			}
 			if tc.in != nil {
 				var got []string
 				for _, d := range body["errors"].([]any) {
@@ -393,5 +398,21 @@ func TestStateExportSettlesDueBatches(t *testing.T) {
 	h.clock.Advance(time.Second)
 	if r := h.do("GET", state, "", ""); !strings.Contains(string(r.Body), `"typeId":279`) {
 		t.Fatalf("export lacks the batch once due: %s", r.Body)
+	}
+}
+
+// TestMethodNotAllowedListsAllowedMethods covers a path with several
+// methods and the v4 client spelling.
+func TestMethodNotAllowedListsAllowedMethods(t *testing.T) {
+	h := newHarness(t)
+	r := h.do("PATCH", "/crm/v4/associations/contacts/companies/labels", "t", "")
+	expect(t, r, 405)
+	if allow := strings.Join(r.Header.Values("Allow"), ","); allow != "GET,POST,PUT" {
+		t.Fatalf("Allow = %q, want GET,POST,PUT", allow)
+	}
+	r = h.do("GET", "/_mockhub/reset", "", "")
+	expect(t, r, 405)
+	if allow := strings.Join(r.Header.Values("Allow"), ","); allow != "POST" {
+		t.Fatalf("admin Allow = %q, want POST", allow)
 	}
 }

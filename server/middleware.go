@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/mockhub/mockhub/apierr"
 	"github.com/mockhub/mockhub/reqctx"
 )
@@ -104,6 +106,18 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	apierr.Write(w, r, apierr.RouteNotFound(r.Method, r.URL.Path))
 }
 
+// methodNotAllowed answers 405 with the methods the path does serve in
+// Allow; chi does not hand them to a custom handler, so they are looked up.
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	apierr.Write(w, r, apierr.MethodNotAllowed(r.Method, r.URL.Path, nil))
+	path := r.URL.RawPath
+	if path == "" {
+		path = r.URL.Path
+	}
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if s.router.Match(chi.NewRouteContext(), m, path) {
+			allowed = append(allowed, m)
+		}
+	}
+	apierr.Write(w, r, apierr.MethodNotAllowed(r.Method, r.URL.Path, allowed))
 }

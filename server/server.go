@@ -62,15 +62,17 @@ type Config struct {
 
 // Server is mockhub's HTTP handler.
 type Server struct {
-	cfg     Config
-	clock   clock.Clock
-	random  *idgen.Source
-	log     *slog.Logger
-	auth    auth.Authenticator
-	types   *objecttype.Registry
-	store   *store.Store
-	ops     []*openapi.Operation
-	resets  resetHooks
+	cfg    Config
+	clock  clock.Clock
+	random *idgen.Source
+	log    *slog.Logger
+	auth   auth.Authenticator
+	types  *objecttype.Registry
+	store  *store.Store
+	ops    []*openapi.Operation
+	resets resetHooks
+	// router serves every route; 405 answers ask it which methods a path has.
+	router  chi.Router
 	guard   guards
 	handler http.Handler
 
@@ -143,6 +145,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.router = router
 	s.handler = s.middleware(router)
 	return s, nil
 }
