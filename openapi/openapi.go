@@ -6,6 +6,7 @@ package openapi
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
 	"errors"
 	"fmt"
@@ -18,15 +19,29 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockhub/mockhub/openapi/internal/compiled"
 )
 
 //go:embed *.yaml
 var documents embed.FS
 
+// compiledDocuments is the compiled form of the embedded documents (package
+// compiled), which start-up reads instead of parsing the YAML. Regenerate it
+// after editing a document; until then that document is parsed from YAML
+// (correct, only slower) and TestCompiledDocumentsAreCurrent fails.
+//
+//go:generate go test -run TestCompiledDocumentsAreCurrent -update .
+//go:embed compiled.bin
+var compiledDocuments string
+
 // Document is one loaded API version.
 type Document struct {
 	Version string
 	Spec    *openapi3.T
+	// Compiled says the document was read from its compiled form rather
+	// than parsed from YAML.
+	Compiled bool
 }
 
 // Operation is one method on one path of one version, with what the server
@@ -54,13 +69,21 @@ type Operation struct {
 	resultProperties map[string]bool
 }
 
-// Load reads and validates every embedded document.
+// Load reads and validates every embedded document, from its compiled form
+// where that was compiled from the same YAML.
 func Load(ctx context.Context) ([]*Document, error) {
-	return LoadFS(ctx, documents)
+	// A bundle that cannot be read (written for another kin-openapi) only
+	// costs time: every document is then parsed from YAML.
+	entries, _ := compiled.ReadBundle(compiledDocuments)
+	return load(ctx, documents, entries)
 }
 
 // LoadFS reads and validates every *.yaml document at the root of fsys.
 func LoadFS(ctx context.Context, fsys fs.FS) ([]*Document, error) {
+	return load(ctx, fsys, nil)
+}
+
+func load(ctx context.Context, fsys fs.FS, entries map[string]compiled.Entry) ([]*Document, error) {
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
 		return nil, err
@@ -83,7 +106,8 @@ func LoadFS(ctx context.Context, fsys fs.FS) ([]*Document, error) {
 				errs[i] = fmt.Errorf("openapi: read %s: %w", name, err)
 				return
 			}
-			docs[i], errs[i] = parse(ctx, name, data)
+			entry, ok := entries[name]
+			docs[i], errs[i] = parse(ctx, name, data, entry, ok)
 		}()
 	}
 	wg.Wait()
@@ -93,12 +117,18 @@ func LoadFS(ctx context.Context, fsys fs.FS) ([]*Document, error) {
 	return docs, nil
 }
 
-func parse(ctx context.Context, name string, data []byte) (*Document, error) {
+// parse loads one document: from entry when it is the compiled form of
+// exactly data, otherwise from the YAML. Either way kin-openapi resolves its
+// references and validates it.
+func parse(ctx context.Context, name string, data []byte, entry compiled.Entry, haveEntry bool) (*Document, error) {
 	loader := openapi3.NewLoader()
 	loader.Context = ctx
-	spec, err := loader.LoadFromData(data)
-	if err != nil {
-		return nil, fmt.Errorf("openapi: load %s: %w", name, err)
+	spec, fromCompiled := fromEntry(loader, data, entry, haveEntry)
+	if spec == nil {
+		var err error
+		if spec, err = loader.LoadFromData(data); err != nil {
+			return nil, fmt.Errorf("openapi: load %s: %w", name, err)
+		}
 	}
 	if err := spec.Validate(ctx); err != nil {
 		return nil, fmt.Errorf("openapi: validate %s: %w", name, err)
@@ -110,7 +140,49 @@ func parse(ctx context.Context, name string, data []byte) (*Document, error) {
 	if want := strings.TrimSuffix(path.Base(name), ".yaml"); version != want {
 		return nil, fmt.Errorf("openapi: %s declares version %q", name, version)
 	}
-	return &Document{Version: version, Spec: spec}, nil
+	return &Document{Version: version, Spec: spec, Compiled: fromCompiled}, nil
+}
+
+// fromEntry returns the document entry holds, resolved, or nil when entry is
+// missing, stale or unreadable.
+func fromEntry(loader *openapi3.Loader, data []byte, entry compiled.Entry, ok bool) (*openapi3.T, bool) {
+	if !ok || sha256.Sum256(data) != entry.Source {
+		return nil, false
+	}
+	spec, err := compiled.Decode(entry.Data)
+	if err != nil {
+		return nil, false
+	}
+	if err := loader.ResolveRefsIn(spec, nil); err != nil {
+		return nil, false
+	}
+	return spec, true
+}
+
+// compile returns the compiled form of every *.yaml document of fsys, for
+// the embedded compiled.bin.
+func compile(fsys fs.FS) ([]byte, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	entries := map[string]compiled.Entry{}
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		spec, err := openapi3.NewLoader().LoadFromData(data)
+		if err != nil {
+			return nil, fmt.Errorf("openapi: load %s: %w", name, err)
+		}
+		enc, err := compiled.Encode(spec)
+		if err != nil {
+			return nil, fmt.Errorf("openapi: compile %s: %w", name, err)
+		}
+		entries[name] = compiled.Entry{Source: sha256.Sum256(data), Data: string(enc)}
+	}
+	return compiled.WriteBundle(entries), nil
 }
 
 // Operations lists every operation of the documents, in a stable order. It

@@ -135,6 +135,14 @@ func New(cfg Config) (*Server, error) {
 	if err := <-docsErr; err != nil {
 		return nil, err
 	}
+	if cfg.Documents == nil {
+		for _, d := range docs {
+			if !d.Compiled {
+				// Still correct, but start-up pays for parsing the YAML.
+				s.log.Warn("openapi document parsed from YAML because its compiled form is stale; run go generate ./openapi", "version", d.Version)
+			}
+		}
+	}
 	if s.ops, err = openapi.Operations(docs); err != nil {
 		return nil, err
 	}
