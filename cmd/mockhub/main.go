@@ -191,14 +191,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := faultOptions(opts, &cfg); err != nil {
 		return err
 	}
+	// Listen before building the server: a client that connects while the
+	// documents load is queued by the kernel and answered as soon as they
+	// are ready, instead of being refused and having to retry.
+	ln, err := net.Listen("tcp", opts.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	srv, err := server.New(cfg)
 	if errors.Is(err, server.ErrFixtures) {
 		return fmt.Errorf("--fixtures %s: %w", opts.fixtures, err)
 	}
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
 		return err
 	}
