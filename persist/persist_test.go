@@ -1,8 +1,10 @@
 package persist
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -81,5 +83,28 @@ func TestOpenRefusesUnwritableDir(t *testing.T) {
 	t.Cleanup(func() { os.Chmod(dir, 0o755) })
 	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "not writable") {
 		t.Fatalf("Open = %v, want not writable", err)
+	}
+}
+
+func TestLockKeepsOtherHoldersOut(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	unlock, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Lock(dir)
+	if !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), "process "+strconv.Itoa(os.Getpid())) {
+		t.Fatalf("second Lock = %v, want ErrInUse naming this process", err)
+	}
+	unlock()
+	unlock2, err := Lock(dir)
+	if err != nil {
+		t.Fatalf("Lock after unlock = %v", err)
+	}
+	unlock2()
+	// The lock file is not a portal file.
+	files, err := (&Dir{path: dir}).Load()
+	if err != nil || len(files) != 0 {
+		t.Fatalf("Load = %v, %v", files, err)
 	}
 }

@@ -7,6 +7,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"debug/elf"
 	"encoding/json"
 	"fmt"
@@ -237,6 +238,20 @@ func TestSIGKILLLosesNoAcknowledgedWrite(t *testing.T) {
 		// may land after it is on disk but before it is acknowledged.
 		inFlight = map[string]int{}
 	)
+	// A second process may not share the directory. Were it let in, it would
+	// serve on: the timeout ends it and the test fails.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	second := exec.CommandContext(ctx, bin, "--addr", "127.0.0.1:0", "--data-dir", dataDir)
+	second.Env = []string{"HOME=" + dir}
+	out, err := second.CombinedOutput()
+	if code := second.ProcessState.ExitCode(); err == nil || code != 1 {
+		t.Fatalf("a second mockhub started on a data dir in use (exit %d)\n%s", code, out)
+	}
+	if want := fmt.Sprintf("is held by process %d", p.cmd.Process.Pid); !strings.Contains(string(out), "in use by another mockhub") || !strings.Contains(string(out), want) {
+		t.Fatalf("message does not say the directory is in use by %d:\n%s", p.cmd.Process.Pid, out)
+	}
+
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for w, token := range tokens {

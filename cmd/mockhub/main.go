@@ -23,6 +23,7 @@ import (
 	"github.com/mockhub/mockhub/auth"
 	"github.com/mockhub/mockhub/clock"
 	"github.com/mockhub/mockhub/faults"
+	"github.com/mockhub/mockhub/persist"
 	"github.com/mockhub/mockhub/ratelimit"
 	"github.com/mockhub/mockhub/server"
 )
@@ -190,6 +191,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err := faultOptions(opts, &cfg); err != nil {
 		return err
+	}
+	if opts.dataDir != "" {
+		unlock, err := persist.Lock(opts.dataDir)
+		if err != nil {
+			return fmt.Errorf("--data-dir: %w", err)
+		}
+		defer unlock()
 	}
 	// Listen before building the server: a client that connects while the
 	// documents load is queued by the kernel and answered as soon as they
