@@ -121,10 +121,10 @@ func load(ctx context.Context, fsys fs.FS, entries map[string]compiled.Entry) ([
 // exactly data, otherwise from the YAML. Either way kin-openapi resolves its
 // references and validates it.
 func parse(ctx context.Context, name string, data []byte, entry compiled.Entry, haveEntry bool) (*Document, error) {
-	loader := openapi3.NewLoader()
-	loader.Context = ctx
-	spec, fromCompiled := fromEntry(loader, data, entry, haveEntry)
+	spec, fromCompiled := fromEntry(ctx, data, entry, haveEntry)
 	if spec == nil {
+		loader := openapi3.NewLoader()
+		loader.Context = ctx
 		var err error
 		if spec, err = loader.LoadFromData(data); err != nil {
 			return nil, fmt.Errorf("openapi: load %s: %w", name, err)
@@ -145,7 +145,7 @@ func parse(ctx context.Context, name string, data []byte, entry compiled.Entry, 
 
 // fromEntry returns the document entry holds, resolved, or nil when entry is
 // missing, stale or unreadable.
-func fromEntry(loader *openapi3.Loader, data []byte, entry compiled.Entry, ok bool) (*openapi3.T, bool) {
+func fromEntry(ctx context.Context, data []byte, entry compiled.Entry, ok bool) (*openapi3.T, bool) {
 	if !ok || sha256.Sum256(data) != entry.Source {
 		return nil, false
 	}
@@ -153,6 +153,8 @@ func fromEntry(loader *openapi3.Loader, data []byte, entry compiled.Entry, ok bo
 	if err != nil {
 		return nil, false
 	}
+	loader := openapi3.NewLoader()
+	loader.Context = ctx
 	if err := loader.ResolveRefsIn(spec, nil); err != nil {
 		return nil, false
 	}
