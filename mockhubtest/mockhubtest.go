@@ -24,10 +24,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/mockhub/mockhub/auth"
-	"github.com/mockhub/mockhub/clock"
-	"github.com/mockhub/mockhub/journal"
-	"github.com/mockhub/mockhub/server"
+	"github.com/mockhub/mockhub/internal/auth"
+	"github.com/mockhub/mockhub/internal/clock"
+	"github.com/mockhub/mockhub/internal/journal"
+	"github.com/mockhub/mockhub/internal/server"
 )
 
 // DefaultToken is the token a Server hands out unless WithToken says

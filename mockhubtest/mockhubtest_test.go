@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockhub/mockhub/auth"
+	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/mockhubtest"
 )
 

@@ -24,7 +24,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockhub/mockhub/auth"
+	"github.com/mockhub/mockhub/internal/auth"
 )
 
 var (

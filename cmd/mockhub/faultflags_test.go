@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/mockhub/mockhub/auth"
-	"github.com/mockhub/mockhub/server"
+	"github.com/mockhub/mockhub/internal/auth"
+	"github.com/mockhub/mockhub/internal/server"
 )
 
 func TestFaultOptions(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/mockhub/mockhub/server"
+	"github.com/mockhub/mockhub/internal/server"
 )
 
 // healthcheck asks a running mockhub whether it is ready: it exits 0 only

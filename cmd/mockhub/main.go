@@ -20,12 +20,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/mockhub/mockhub/auth"
-	"github.com/mockhub/mockhub/clock"
-	"github.com/mockhub/mockhub/faults"
-	"github.com/mockhub/mockhub/persist"
-	"github.com/mockhub/mockhub/ratelimit"
-	"github.com/mockhub/mockhub/server"
+	"github.com/mockhub/mockhub/internal/auth"
+	"github.com/mockhub/mockhub/internal/clock"
+	"github.com/mockhub/mockhub/internal/faults"
+	"github.com/mockhub/mockhub/internal/persist"
+	"github.com/mockhub/mockhub/internal/ratelimit"
+	"github.com/mockhub/mockhub/internal/server"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".

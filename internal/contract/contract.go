@@ -18,7 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	"github.com/mockhub/mockhub/openapi"
+	"github.com/mockhub/mockhub/internal/openapi"
 )
 
 // Checker validates answers against a set of documents.

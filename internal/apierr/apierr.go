@@ -1,0 +1,242 @@
+// Package apierr shapes every error mockhub answers with. HubSpot's error body
+// is one JSON object with status "error", a message, a correlation id and a
+// category; batch operations report per-input failures with a slightly
+// different object (BatchError). No other package writes error JSON.
+package apierr
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/mockhub/mockhub/internal/reqctx"
+)
+
+// Categories HubSpot uses in error bodies.
+const (
+	CategoryValidation            = "VALIDATION_ERROR"
+	CategoryObjectNotFound        = "OBJECT_NOT_FOUND"
+	CategoryConflict              = "CONFLICT"
+	CategoryInvalidAuthentication = "INVALID_AUTHENTICATION"
+	CategoryExpiredAuthentication = "EXPIRED_AUTHENTICATION"
+	CategoryMissingScopes         = "MISSING_SCOPES"
+	CategoryRateLimits            = "RATE_LIMITS"
+	CategoryLocked                = "LOCKED"
+	CategoryMigrationInProgress   = "MIGRATION_IN_PROGRESS"
+	CategoryInternal              = "INTERNAL_ERROR"
+	CategoryServiceUnavailable    = "SERVICE_UNAVAILABLE"
+	CategoryBadGateway            = "BAD_GATEWAY"
+	CategoryGatewayTimeout        = "GATEWAY_TIMEOUT"
+)
+
+// Messages that tests assert exactly.
+const (
+	MsgAuthMissing = "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
+	MsgNotFound    = "Resource not found"
+	MsgInternal    = "internal error"
+)
+
+// Detail is one entry of an error's errors array: what was wrong and where.
+type Detail struct {
+	Message     string              `json:"message"`
+	In          string              `json:"in,omitempty"`
+	Code        string              `json:"code,omitempty"`
+	SubCategory string              `json:"subCategory,omitempty"`
+	Context     map[string][]string `json:"context,omitempty"`
+}
+
+// Error is a HubSpot error answer. Status is the HTTP status; Header holds
+// extra response headers (Retry-After, x-hubspot-auth-failure).
+type Error struct {
+	Status      int
+	Category    string
+	SubCategory string
+	Message     string
+	Context     map[string][]string
+	Links       map[string]string
+	Errors      []Detail
+	Header      http.Header
+
+	// Rate-limit answers carry these instead of the usual extras.
+	ErrorType  string
+	PolicyName string
+	GroupName  string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%d %s: %s", e.Status, e.Category, e.Message)
+}
+
+// body is the wire form of Error.
+type body struct {
+	Status        string              `json:"status"`
+	Message       string              `json:"message"`
+	CorrelationID string              `json:"correlationId"`
+	Category      string              `json:"category"`
+	SubCategory   string              `json:"subCategory,omitempty"`
+	Errors        []Detail            `json:"errors,omitempty"`
+	Context       map[string][]string `json:"context,omitempty"`
+	Links         map[string]string   `json:"links,omitempty"`
+	ErrorType     string              `json:"errorType,omitempty"`
+	PolicyName    string              `json:"policyName,omitempty"`
+	GroupName     string              `json:"groupName,omitempty"`
+	RequestID     string              `json:"requestId,omitempty"`
+}
+
+// Body returns the JSON body Write would send for e with the given
+// correlation id.
+func (e *Error) Body(correlationID string) []byte {
+	b := body{
+		Status:        "error",
+		Message:       e.Message,
+		CorrelationID: correlationID,
+		Category:      e.Category,
+		SubCategory:   e.SubCategory,
+		Errors:        e.Errors,
+		Context:       e.Context,
+		Links:         e.Links,
+		ErrorType:     e.ErrorType,
+		PolicyName:    e.PolicyName,
+		GroupName:     e.GroupName,
+	}
+	if e.ErrorType != "" {
+		b.RequestID = correlationID
+	}
+	out, err := json.Marshal(b)
+	if err != nil {
+		// Every field is a string, map of strings or slice of Detail: Marshal
+		// cannot fail on them.
+		panic(err)
+	}
+	return out
+}
+
+// Write sends e as the response, with the request's correlation id.
+func Write(w http.ResponseWriter, r *http.Request, e *Error) {
+	id := reqctx.From(r.Context()).CorrelationID
+	h := w.Header()
+	for k, vs := range e.Header {
+		h[k] = vs
+	}
+	h.Set("Content-Type", "application/json;charset=utf-8")
+	if id != "" {
+		h.Set("X-HubSpot-Correlation-Id", id)
+	}
+	payload := e.Body(id)
+	h.Set("Content-Length", strconv.Itoa(len(payload)))
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(payload)
+}
+
+// From turns any error into an *Error; anything that is not one already is an
+// internal error (its text is not leaked to the client).
+func From(err error) *Error {
+	if e, ok := err.(*Error); ok {
+		return e
+	}
+	return Internal()
+}
+
+// Validation is a 400 VALIDATION_ERROR.
+func Validation(message string, details ...Detail) *Error {
+	return &Error{Status: http.StatusBadRequest, Category: CategoryValidation, Message: message, Errors: details}
+}
+
+// NotFound is a 404 OBJECT_NOT_FOUND.
+func NotFound(message string) *Error {
+	return &Error{Status: http.StatusNotFound, Category: CategoryObjectNotFound, Message: message}
+}
+
+// Conflict is a 409 CONFLICT.
+func Conflict(message string) *Error {
+	return &Error{Status: http.StatusConflict, Category: CategoryConflict, Message: message}
+}
+
+// Unauthenticated is HubSpot's 401 for a request without usable credentials.
+func Unauthenticated() *Error {
+	return &Error{
+		Status:   http.StatusUnauthorized,
+		Category: CategoryInvalidAuthentication,
+		Message:  MsgAuthMissing,
+		Header:   http.Header{"X-Hubspot-Auth-Failure": {"401 Unauthorized"}},
+	}
+}
+
+// RouteNotFound answers a path no operation serves.
+func RouteNotFound(method, path string) *Error {
+	return &Error{
+		Status:   http.StatusNotFound,
+		Category: CategoryObjectNotFound,
+		Message:  MsgNotFound,
+		Context:  map[string][]string{"method": {method}, "path": {path}},
+	}
+}
+
+// MethodNotAllowed answers a known path called with the wrong method.
+func MethodNotAllowed(method, path string, allowed []string) *Error {
+	h := http.Header{}
+	for _, m := range allowed {
+		h.Add("Allow", m)
+	}
+	return &Error{
+		Status:   http.StatusMethodNotAllowed,
+		Category: CategoryValidation,
+		Message:  fmt.Sprintf("HTTP method %s is not supported by this resource: %s", method, path),
+		Header:   h,
+	}
+}
+
+// UnsupportedMediaType answers a body that is not JSON.
+func UnsupportedMediaType(got string) *Error {
+	if got == "" {
+		got = "none"
+	}
+	return &Error{
+		Status:   http.StatusUnsupportedMediaType,
+		Category: CategoryValidation,
+		Message:  fmt.Sprintf("Content type '%s' not supported; send application/json", got),
+	}
+}
+
+// TooLarge answers a body over the size limit.
+func TooLarge(limit int64) *Error {
+	return &Error{
+		Status:   http.StatusRequestEntityTooLarge,
+		Category: CategoryValidation,
+		Message:  fmt.Sprintf("Request body is larger than the limit of %d bytes", limit),
+	}
+}
+
+// Internal is HubSpot's bare 500.
+func Internal() *Error {
+	return &Error{Status: http.StatusInternalServerError, Category: CategoryInternal, Message: MsgInternal}
+}
+
+// BatchError is one failed input of a batch (HubSpot's StandardError). Every
+// field but SubCategory and ID is always present on the wire.
+type BatchError struct {
+	Status      string              `json:"status"`
+	Category    string              `json:"category"`
+	Message     string              `json:"message"`
+	Context     map[string][]string `json:"context"`
+	Errors      []Detail            `json:"errors"`
+	Links       map[string]string   `json:"links"`
+	ID          string              `json:"id,omitempty"`
+	SubCategory map[string]any      `json:"subCategory,omitempty"`
+}
+
+// NewBatchError returns a BatchError with the fields HubSpot always sends.
+func NewBatchError(category, message string, context map[string][]string) BatchError {
+	if context == nil {
+		context = map[string][]string{}
+	}
+	return BatchError{
+		Status:   "error",
+		Category: category,
+		Message:  message,
+		Context:  context,
+		Errors:   []Detail{},
+		Links:    map[string]string{},
+	}
+}

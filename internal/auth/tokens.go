@@ -1,0 +1,182 @@
+package auth
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mockhub/mockhub/internal/apierr"
+	"github.com/mockhub/mockhub/internal/clock"
+	"github.com/mockhub/mockhub/internal/decode"
+	"github.com/mockhub/mockhub/internal/openapi"
+)
+
+// Token is one entry of a tokens file.
+type Token struct {
+	Token    string `json:"token"`
+	PortalID int64  `json:"portalId"`
+	// Kind is KindPrivateApp or KindOAuth; empty means KindOf(Token).
+	Kind      string     `json:"kind,omitempty"`
+	Scopes    []string   `json:"scopes"`
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+}
+
+// TokensFile is the form of a --tokens file, JSON or YAML.
+type TokensFile struct {
+	Tokens []Token `json:"tokens"`
+}
+
+// Tokens authenticates against a fixed list of tokens: unknown tokens get
+// 401 INVALID_AUTHENTICATION, expired ones 401 EXPIRED_AUTHENTICATION, and a
+// token holding none of the scopes an operation accepts 403 MISSING_SCOPES.
+// The accepted scopes are read from the operation's security requirements in
+// our OpenAPI documents.
+type Tokens struct {
+	clock  clock.Clock
+	tokens map[string]Token
+	// accepted caches, per operation and token kind, the scopes the
+	// operation accepts.
+	accepted sync.Map
+}
+
+var _ Authenticator = (*Tokens)(nil)
+
+// NewTokens checks entries and returns an authenticator for them. Expiry is
+// judged on clk.
+func NewTokens(entries []Token, clk clock.Clock) (*Tokens, error) {
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	t := &Tokens{clock: clk, tokens: make(map[string]Token, len(entries))}
+	for i, e := range entries {
+		switch {
+		case e.Token == "":
+			return nil, fmt.Errorf("tokens[%d]: token is required", i)
+		case e.PortalID <= 0:
+			return nil, fmt.Errorf("tokens[%d]: portalId must be a positive integer", i)
+		}
+		if _, dup := t.tokens[e.Token]; dup {
+			return nil, fmt.Errorf("tokens[%d]: token listed twice", i)
+		}
+		switch e.Kind {
+		case "":
+			e.Kind = KindOf(e.Token)
+		case KindPrivateApp, KindOAuth:
+		default:
+			return nil, fmt.Errorf("tokens[%d]: kind must be %s or %s, got %q", i, KindPrivateApp, KindOAuth, e.Kind)
+		}
+		t.tokens[e.Token] = e
+	}
+	return t, nil
+}
+
+// ParseTokens reads a tokens document (JSON or YAML).
+func ParseTokens(data []byte, clk clock.Clock) (*Tokens, error) {
+	var f TokensFile
+	if err := decode.Strict(data, &f); err != nil {
+		return nil, err
+	}
+	return NewTokens(f.Tokens, clk)
+}
+
+// LoadTokens reads a --tokens file.
+func LoadTokens(path string, clk clock.Clock) (*Tokens, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("tokens: %w", err)
+	}
+	t, err := ParseTokens(data, clk)
+	if err != nil {
+		return nil, fmt.Errorf("tokens %s: %w", path, err)
+	}
+	return t, nil
+}
+
+// Authenticate implements Authenticator. A 403 comes with the principal, so
+// that the answer can still carry the portal's rate-limit headers.
+func (t *Tokens) Authenticate(r *http.Request, op *openapi.Operation) (Principal, *apierr.Error) {
+	token, ok := BearerToken(r)
+	if !ok {
+		return Principal{}, apierr.Unauthenticated()
+	}
+	e, ok := t.tokens[token]
+	if !ok {
+		return Principal{}, apierr.InvalidToken()
+	}
+	if now := t.clock.Now(); e.ExpiresAt != nil && !now.Before(*e.ExpiresAt) {
+		return Principal{}, apierr.Expired(*e.ExpiresAt, now)
+	}
+	p := Principal{Token: token, PortalID: e.PortalID, Kind: e.Kind}
+	accepted := t.acceptedScopes(op, e.Kind)
+	if accepted == nil {
+		return p, nil
+	}
+	for _, s := range e.Scopes {
+		if slices.Contains(accepted, s) {
+			return p, nil
+		}
+	}
+	return p, apierr.MissingScopes(accepted)
+}
+
+// acceptedScopes returns the scopes op accepts from a token of kind, or nil
+// when op requires none.
+func (t *Tokens) acceptedScopes(op *openapi.Operation, kind string) []string {
+	type key struct {
+		op   *openapi.Operation
+		kind string
+	}
+	k := key{op, kind}
+	if v, ok := t.accepted.Load(k); ok {
+		return v.([]string)
+	}
+	scopes := AcceptedScopes(op, kind)
+	t.accepted.Store(k, scopes)
+	return scopes
+}
+
+// AcceptedScopes reads from op's document the scopes op accepts from a
+// token of kind. Security requirements are a list of alternatives; each
+// alternative names a scheme and its scopes. OAuth tokens satisfy schemes of
+// type oauth2, private-app tokens schemes of type http (bearer). The
+// operation's own security replaces the document's when present. nil means
+// the operation requires no scope at all; an empty list means no scope of
+// that kind of token is accepted.
+func AcceptedScopes(op *openapi.Operation, kind string) []string {
+	spec := op.Document.Spec
+	reqs := spec.Security
+	if op.Operation != nil && op.Operation.Security != nil {
+		reqs = *op.Operation.Security
+	}
+	want := "http"
+	if kind == KindOAuth {
+		want = "oauth2"
+	}
+	if len(reqs) == 0 {
+		return nil
+	}
+	out := []string{}
+	var schemes openapi3.SecuritySchemes
+	if spec.Components != nil {
+		schemes = spec.Components.SecuritySchemes
+	}
+	for _, alt := range reqs {
+		for scheme, scopes := range alt {
+			ref := schemes[scheme]
+			if ref == nil || ref.Value == nil || ref.Value.Type != want {
+				continue
+			}
+			for _, s := range scopes {
+				if !slices.Contains(out, s) {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}

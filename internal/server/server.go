@@ -1,0 +1,188 @@
+// Package server is mockhub as an http.Handler. New builds it from a Config:
+// it loads our OpenAPI documents, mounts one route per operation (and the
+// alternate v4 spelling), and decides the order of the middleware. A request
+// flows one way: route -> authenticate -> validate -> handler -> store ->
+// envelope; every error is shaped by package apierr.
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/mockhub/mockhub/internal/auth"
+	"github.com/mockhub/mockhub/internal/clock"
+	"github.com/mockhub/mockhub/internal/faults"
+	"github.com/mockhub/mockhub/internal/idgen"
+	"github.com/mockhub/mockhub/internal/journal"
+	"github.com/mockhub/mockhub/internal/objecttype"
+	"github.com/mockhub/mockhub/internal/openapi"
+	"github.com/mockhub/mockhub/internal/ratelimit"
+	"github.com/mockhub/mockhub/internal/store"
+)
+
+// Config configures a Server. The zero value is usable: real clock, random
+// seed, no logging, lenient auth, HubSpot's defaults.
+type Config struct {
+	// Clock is the source of every timestamp. Default: the wall clock.
+	Clock clock.Clock
+	// Seed seeds the random source of correlation ids and faults. Zero picks
+	// a seed from the clock.
+	Seed uint64
+	// Logger receives one line per request. Default: discard.
+	Logger *slog.Logger
+	// Authenticator decides who a request is. Default: auth.Lenient.
+	Authenticator auth.Authenticator
+	// MaxBodyBytes bounds request bodies (413 beyond). Default 1 MiB.
+	MaxBodyBytes int64
+	// Store tunes business rules. Default: store.DefaultConfig().
+	Store *store.Config
+	// Documents overrides the embedded OpenAPI documents (tests).
+	Documents []*openapi.Document
+	// Version is reported by the health endpoint.
+	Version string
+
+	// JournalSize bounds the request journal. Zero means 1000; negative
+	// disables the journal.
+	JournalSize int
+	// Fixtures is a fixtures document (store.Fixtures) seeding portals.
+	Fixtures []byte
+	// DataDir, when set, makes portal state durable in that directory.
+	DataDir string
+	// FaultRules are installed at start-up and restored by a full reset.
+	FaultRules []faults.Rule
+	// RateLimit, when set, enforces this tier; nil reports the free tier's
+	// figures in headers without refusing anything.
+	RateLimit *ratelimit.Tier
+}
+
+// Server is mockhub's HTTP handler.
+type Server struct {
+	cfg    Config
+	clock  clock.Clock
+	random *idgen.Source
+	log    *slog.Logger
+	auth   auth.Authenticator
+	types  *objecttype.Registry
+	store  *store.Store
+	ops    []*openapi.Operation
+	resets resetHooks
+	// router serves every route; 405 answers ask it which methods a path has.
+	router  chi.Router
+	guard   guards
+	handler http.Handler
+
+	journal *journal.Journal
+	tokens  *tokenRegistry
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// New builds a Server. It fails when a document does not load or an
+// operation in it has no handler.
+func New(cfg Config) (*Server, error) {
+	s := &Server{cfg: cfg, clock: cfg.Clock, log: cfg.Logger, auth: cfg.Authenticator}
+	if s.clock == nil {
+		s.clock = clock.Real{}
+	}
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	s.random = idgen.New(seed)
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.auth == nil {
+		s.auth = auth.Lenient{}
+	}
+	if s.cfg.MaxBodyBytes <= 0 {
+		s.cfg.MaxBodyBytes = 1 << 20
+	}
+	storeCfg := store.DefaultConfig()
+	if cfg.Store != nil {
+		storeCfg = *cfg.Store
+	}
+	// The documents take most of start-up: load them while the fixtures are
+	// indexed.
+	docs, docsErr := cfg.Documents, make(chan error, 1)
+	if docs == nil {
+		go func() {
+			var err error
+			docs, err = openapi.Load(context.Background())
+			docsErr <- err
+		}()
+	} else {
+		docsErr <- nil
+	}
+	var err error
+	if s.types, err = objecttype.Default(); err != nil {
+		return nil, err
+	}
+	catalog, err := store.DefaultCatalog(s.types)
+	if err != nil {
+		return nil, err
+	}
+	s.store = store.New(storeCfg, catalog)
+	if err := s.setupState(); err != nil {
+		return nil, err
+	}
+
+	if err := <-docsErr; err != nil {
+		return nil, err
+	}
+	if cfg.Documents == nil {
+		for _, d := range docs {
+			if !d.Compiled {
+				// Still correct, but start-up pays for parsing the YAML.
+				s.log.Warn("openapi document parsed from YAML because its compiled form is stale; run go generate ./openapi", "version", d.Version)
+			}
+		}
+	}
+	if s.ops, err = openapi.Operations(docs); err != nil {
+		return nil, err
+	}
+	if err := s.initGuards(); err != nil {
+		return nil, err
+	}
+	router, err := s.routes()
+	if err != nil {
+		return nil, err
+	}
+	s.router = router
+	s.handler = s.middleware(router)
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Operations returns the operations the server serves (one per document
+// operation; alias paths are not counted twice).
+func (s *Server) Operations() []*openapi.Operation { return s.ops }
+
+// Store returns the server's state.
+func (s *Server) Store() *store.Store { return s.store }
+
+// routes mounts every operation and the errors for unknown routes.
+func (s *Server) routes() (chi.Router, error) {
+	r := chi.NewRouter()
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(s.methodNotAllowed)
+	r.Mount(AdminPrefix, s.adminRoutes())
+	for _, op := range s.ops {
+		h, ok := handlers[op.ID]
+		if !ok {
+			return nil, fmt.Errorf("server: operation %s (%s %s) has no handler", op.ID, op.Method, op.Path)
+		}
+		endpoint := s.endpoint(op, h)
+		for _, p := range op.Paths() {
+			r.Method(op.Method, p, endpoint)
+		}
+	}
+	return r, nil
+}

@@ -1,0 +1,412 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/mockhub/mockhub/internal/apierr"
+	"github.com/mockhub/mockhub/internal/decode"
+)
+
+// Snapshot is a portal's state as a JSON document. It is what the admin API
+// exports and imports, what a fixtures file seeds and what a data directory
+// keeps. Object types may be given in any spelling the API accepts; exports
+// use canonical keys ("contact", "2-123").
+type Snapshot struct {
+	// PortalID is set on export and required in fixtures files; on import it
+	// must match the portal being replaced when present.
+	PortalID int64 `json:"portalId,omitempty"`
+	// NextTypeID is where the portal's USER_DEFINED typeId sequence resumes.
+	// On import it is raised past every label's typeIds when lower.
+	NextTypeID int32           `json:"nextTypeId,omitempty"`
+	Labels     []SnapshotLabel `json:"labels"`
+	Limits     []SnapshotLimit `json:"limits"`
+}
+
+// SnapshotLabel is one custom label: its forward type on fromObjectType ->
+// toObjectType and, unless it is a single label between an object type and
+// itself, its inverse type the other way.
+type SnapshotLabel struct {
+	Name          string `json:"name"`
+	From          string `json:"fromObjectType"`
+	To            string `json:"toObjectType"`
+	TypeID        int32  `json:"typeId"`
+	Label         string `json:"label"`
+	InverseTypeID int32  `json:"inverseTypeId,omitempty"`
+	InverseLabel  string `json:"inverseLabel,omitempty"`
+}
+
+// SnapshotLimit is one configured limit. Category is optional on import;
+// when given it must be the type's category.
+type SnapshotLimit struct {
+	From     string `json:"fromObjectType"`
+	To       string `json:"toObjectType"`
+	Category string `json:"category,omitempty"`
+	TypeID   int32  `json:"typeId"`
+	Max      int32  `json:"maxToObjectIds"`
+}
+
+// Fixtures is the document of a --fixtures file: the portals to seed.
+type Fixtures struct {
+	Portals []Snapshot `json:"portals"`
+}
+
+// Persister keeps portal states on durable storage. Save receives the
+// encoded Snapshot of a portal's next state before that state becomes
+// visible; an error fails the mutation and leaves the state unchanged.
+type Persister interface {
+	Save(portal int64, doc []byte) error
+	Remove(portal int64) error
+}
+
+// SetPersister makes every later mutation durable through p. Call it before
+// serving.
+func (s *Store) SetPersister(p Persister) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.persister = p
+	for _, pt := range s.portals {
+		pt.mu.Lock()
+		pt.persister = p
+		pt.mu.Unlock()
+	}
+}
+
+// newPortal builds portal id from its fixtures, or empty. The caller holds
+// s.mu.
+func (s *Store) newPortal(id int64) *Portal {
+	st := newState(s.cfg.FirstLabelTypeID)
+	if seed, ok := s.seeds[id]; ok {
+		st = seed.clone()
+	}
+	return &Portal{id: id, cfg: &s.cfg, catalog: s.catalog, st: st, persister: s.persister}
+}
+
+// seededPortals returns a fresh portal map holding the seeded portals, so a
+// portal that fixtures define is listed even before it is used. The caller
+// holds s.mu.
+func (s *Store) seededPortals() map[int64]*Portal {
+	out := make(map[int64]*Portal, len(s.seeds))
+	for id := range s.seeds {
+		out[id] = s.newPortal(id)
+	}
+	return out
+}
+
+// detach removes the portal's saved state and stops it from saving again: a
+// request that still holds the portal after a reset changes nothing durable.
+func (p *Portal) detach() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.persister != nil {
+		if err := p.persister.Remove(p.id); err != nil {
+			return fmt.Errorf("reset portal %d: %w", p.id, err)
+		}
+	}
+	p.detached = true
+	return nil
+}
+
+// save hands next to the persister. The caller holds p.mu.
+func (p *Portal) save(next *state) error {
+	if p.persister == nil || p.detached {
+		return nil
+	}
+	doc, err := json.Marshal(next.snapshot(p.id))
+	if err != nil {
+		return fmt.Errorf("encode portal %d: %w", p.id, err)
+	}
+	if err := p.persister.Save(p.id, doc); err != nil {
+		return fmt.Errorf("save portal %d: %w", p.id, err)
+	}
+	return nil
+}
+
+// Snapshot exports the portal's state.
+func (p *Portal) Snapshot() Snapshot {
+	var out Snapshot
+	p.read(func(st *state) { out = st.snapshot(p.id) })
+	return out
+}
+
+// Counts returns how many custom labels (one per definition) and limits the
+// portal has.
+func (p *Portal) Counts() (labels, limits int) {
+	p.read(func(st *state) {
+		for id, d := range st.Labels {
+			if id == d.Forward {
+				labels++
+			}
+		}
+		for _, m := range st.Limits {
+			limits += len(m)
+		}
+	})
+	return labels, limits
+}
+
+func (st *state) snapshot(id int64) Snapshot {
+	out := Snapshot{PortalID: id, NextTypeID: st.NextTypeID, Labels: []SnapshotLabel{}, Limits: []SnapshotLimit{}}
+	for typeID, d := range st.Labels {
+		if typeID != d.Forward {
+			continue
+		}
+		out.Labels = append(out.Labels, SnapshotLabel{
+			Name: d.Name, From: d.Pair.From, To: d.Pair.To, TypeID: d.Forward, Label: d.Label,
+			InverseTypeID: d.Inverse, InverseLabel: d.InverseLabel,
+		})
+	}
+	sort.Slice(out.Labels, func(i, j int) bool { return out.Labels[i].TypeID < out.Labels[j].TypeID })
+	for p, m := range st.Limits {
+		for typeID, n := range m {
+			category := UserDefined
+			if _, ok := st.Labels[typeID]; !ok {
+				category = HubSpotDefined
+			}
+			out.Limits = append(out.Limits, SnapshotLimit{From: p.From, To: p.To, Category: category, TypeID: typeID, Max: n})
+		}
+	}
+	sort.Slice(out.Limits, func(i, j int) bool {
+		a, b := out.Limits[i], out.Limits[j]
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		if a.To != b.To {
+			return a.To < b.To
+		}
+		return a.TypeID < b.TypeID
+	})
+	return out
+}
+
+// DecodeSnapshot parses a portal state document strictly: unknown fields,
+// trailing data and wrong types are errors.
+func DecodeSnapshot(data []byte) (*Snapshot, error) {
+	var snap Snapshot
+	if err := decode.JSON(data, &snap); err != nil {
+		return nil, apierr.Validation("Invalid portal state document: " + err.Error())
+	}
+	return &snap, nil
+}
+
+// DecodeFixtures parses a fixtures document.
+func DecodeFixtures(data []byte) (*Fixtures, error) {
+	var f Fixtures
+	if err := decode.JSON(data, &f); err != nil {
+		return nil, fmt.Errorf("invalid fixtures document: %w", err)
+	}
+	return &f, nil
+}
+
+// Replace validates snap and makes it portal id's state, creating the portal
+// if needed. A document that breaks a rule changes nothing (not even the
+// portal list) and is answered with a 400 listing every problem.
+func (s *Store) Replace(id int64, snap *Snapshot) error {
+	if snap.PortalID != 0 && snap.PortalID != id {
+		return apierr.Validation(fmt.Sprintf("portalId %d in the document does not match portal %d", snap.PortalID, id),
+			apierr.Detail{Message: "portalId does not match the portal being replaced", In: "portalId"})
+	}
+	st, err := s.buildState(snap)
+	if err != nil {
+		return err
+	}
+	return s.Portal(id).mutate(func(next *state) error {
+		*next = *st
+		return nil
+	})
+}
+
+// Seed makes each fixture portal's state the one it starts from and returns
+// to on reset. It validates every portal before changing anything.
+func (s *Store) Seed(f *Fixtures) error {
+	seeds := map[int64]*state{}
+	for i, snap := range f.Portals {
+		if snap.PortalID <= 0 {
+			return fmt.Errorf("portals[%d]: portalId must be a positive integer", i)
+		}
+		if _, dup := seeds[snap.PortalID]; dup {
+			return fmt.Errorf("portals[%d]: portal %d is defined twice", i, snap.PortalID)
+		}
+		st, err := s.buildState(&snap)
+		if err != nil {
+			return fmt.Errorf("portals[%d] (portal %d): %s", i, snap.PortalID, Message(err))
+		}
+		seeds[snap.PortalID] = st
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seeds = seeds
+	for id := range seeds {
+		s.portals[id] = s.newPortal(id)
+	}
+	return nil
+}
+
+// Restore installs a saved state document as portal id's state without
+// saving it again (it comes from the persister).
+func (s *Store) Restore(id int64, data []byte) error {
+	snap, err := DecodeSnapshot(data)
+	if err != nil {
+		return errors.New(Message(err))
+	}
+	if snap.PortalID != id {
+		return fmt.Errorf("document is for portal %d", snap.PortalID)
+	}
+	st, err := s.buildState(snap)
+	if err != nil {
+		return errors.New(Message(err))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.newPortal(id)
+	p.st = st
+	s.portals[id] = p
+	return nil
+}
+
+// buildState checks a document against every rule the API enforces and
+// turns it into a state.
+func (s *Store) buildState(snap *Snapshot) (*state, error) {
+	var details []apierr.Detail
+	fail := func(in, format string, args ...any) {
+		details = append(details, apierr.Detail{Message: in + ": " + fmt.Sprintf(format, args...), In: in})
+	}
+	resolve := func(in, spelling string) (string, bool) {
+		t, ok := s.catalog.types.Resolve(spelling)
+		if !ok {
+			fail(in, "unknown object type %q", spelling)
+			return "", false
+		}
+		return t.Key(), true
+	}
+	st := newState(s.cfg.FirstLabelTypeID)
+	type pairing struct{ a, b string }
+	names := map[pairing]map[string]bool{}
+	checkID := func(in string, id int32) bool {
+		switch _, hub := s.catalog.byID[id]; {
+		case id <= 0:
+			fail(in, "typeId must be positive, got %d", id)
+		case hub:
+			fail(in, "typeId %d is a HubSpot-defined association type", id)
+		case st.Labels[id] != nil:
+			fail(in, "typeId %d is used by another label", id)
+		default:
+			return true
+		}
+		return false
+	}
+	maxID := int32(0)
+	for i, l := range snap.Labels {
+		at := fmt.Sprintf("labels[%d]", i)
+		from, okFrom := resolve(at+".fromObjectType", l.From)
+		to, okTo := resolve(at+".toObjectType", l.To)
+		in := LabelInput{Name: l.Name, Label: l.Label}
+		if l.InverseLabel != "" {
+			in.InverseLabel = &l.InverseLabel
+		}
+		if err := validateLabelInput(in); err != nil {
+			for _, d := range apierr.From(err).Errors {
+				fail(at+"."+d.In, "%s", d.Message)
+			}
+			continue
+		}
+		if !okFrom || !okTo {
+			continue
+		}
+		d := &labelDef{Name: l.Name, Pair: Pair{from, to}, Label: l.Label, InverseLabel: l.InverseLabel}
+		symmetric := from == to && l.InverseLabel == ""
+		switch {
+		case symmetric && l.InverseTypeID != 0:
+			fail(at+".inverseTypeId", "a single label between an object type and itself has one typeId; remove inverseTypeId")
+			continue
+		case !symmetric && l.InverseTypeID == 0:
+			fail(at+".inverseTypeId", "inverseTypeId is required for a label with two directions")
+			continue
+		case !symmetric && l.InverseTypeID == l.TypeID:
+			fail(at+".inverseTypeId", "inverseTypeId must differ from typeId")
+			continue
+		}
+		if !checkID(at+".typeId", l.TypeID) || (!symmetric && !checkID(at+".inverseTypeId", l.InverseTypeID)) {
+			continue
+		}
+		key := pairing{min(from, to), max(from, to)}
+		if names[key] == nil {
+			names[key] = map[string]bool{}
+		}
+		if names[key][l.Name] {
+			fail(at+".name", MsgLabelNameTaken, l.Name, from, to)
+			continue
+		}
+		names[key][l.Name] = true
+		if len(names[key]) > s.cfg.MaxLabelsPerPairing {
+			fail(at, MsgTooManyLabels, s.cfg.MaxLabelsPerPairing, from, to)
+			continue
+		}
+		d.Forward = l.TypeID
+		st.Labels[d.Forward] = d
+		maxID = max(maxID, d.Forward)
+		if !symmetric {
+			d.Inverse = l.InverseTypeID
+			st.Labels[d.Inverse] = d
+			maxID = max(maxID, d.Inverse)
+		}
+	}
+	for i, l := range snap.Limits {
+		at := fmt.Sprintf("limits[%d]", i)
+		from, okFrom := resolve(at+".fromObjectType", l.From)
+		to, okTo := resolve(at+".toObjectType", l.To)
+		if !okFrom || !okTo {
+			continue
+		}
+		p := Pair{from, to}
+		t, ok := st.typeOf(s.catalog, p, l.TypeID)
+		switch {
+		case !ok:
+			fail(at+".typeId", MsgUnknownType, l.TypeID, from, to)
+			continue
+		case l.Category != "" && l.Category != t.Category:
+			fail(at+".category", MsgWrongCategory, l.TypeID, t.Category, l.Category)
+			continue
+		case l.Max < 1 || l.Max > s.cfg.MaxLimit:
+			fail(at+".maxToObjectIds", MsgLimitOutOfRange, l.Max, l.TypeID, s.cfg.MaxLimit)
+			continue
+		}
+		if _, dup := st.Limits[p][l.TypeID]; dup {
+			fail(at+".typeId", "typeId %d from %s to %s has more than one limit", l.TypeID, from, to)
+			continue
+		}
+		if st.Limits[p] == nil {
+			st.Limits[p] = map[int32]int32{}
+		}
+		st.Limits[p][l.TypeID] = l.Max
+	}
+	for p, m := range st.Limits {
+		unlabeled, ok := s.catalog.unlabeled[p]
+		objMax, has := m[unlabeled]
+		if !ok || !has {
+			continue
+		}
+		for id, v := range sortedLimits(m) {
+			if id != unlabeled && v > objMax {
+				fail("limits", MsgLabelAboveObject, v, id, objMax, unlabeled, objMax)
+			}
+		}
+	}
+	if len(details) > 0 {
+		return nil, apierr.Validation("Invalid portal state: "+details[0].Message, details...)
+	}
+	st.NextTypeID = max(snap.NextTypeID, s.cfg.FirstLabelTypeID, maxID+1)
+	return st, nil
+}
+
+// Message returns the text of err without the status and category an
+// *apierr.Error prints, for start-up messages.
+func Message(err error) string {
+	var e *apierr.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}
