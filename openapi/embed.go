@@ -16,6 +16,6 @@ var Documents embed.FS
 // then that document is parsed from YAML (correct, only slower) and
 // TestCompiledDocumentsAreCurrent fails.
 //
-//go:generate go test -run TestCompiledDocumentsAreCurrent -update ../internal/openapi
+//go:generate go test ../internal/openapi -run TestCompiledDocumentsAreCurrent -update
 //go:embed compiled.bin
 var Compiled string
