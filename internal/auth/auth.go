@@ -8,10 +8,10 @@ package auth
 import (
 	"hash/fnv"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/mockhub/mockhub/internal/apierr"
-	"github.com/mockhub/mockhub/internal/openapi"
 )
 
 // Token kinds.
@@ -25,12 +25,31 @@ type Principal struct {
 	Token    string
 	PortalID int64
 	Kind     string
+	// Scopes are the scopes the token was granted, unless AllScopes says
+	// it holds every scope (lenient auth).
+	Scopes    []string
+	AllScopes bool
 }
 
-// Authenticator resolves the caller of a request to op, or answers the
-// HubSpot error (401, 403) that refuses it.
+// Holds reports whether p may call an operation that accepts any one of
+// accepted (nil: the operation requires no scope).
+func (p Principal) Holds(accepted []string) bool {
+	if p.AllScopes || accepted == nil {
+		return true
+	}
+	for _, s := range p.Scopes {
+		if slices.Contains(accepted, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Authenticator resolves the caller of a request, or answers the HubSpot
+// 401 that refuses it. Whether the caller's scopes suffice for the
+// operation is checked after, by the scopes guard.
 type Authenticator interface {
-	Authenticate(r *http.Request, op *openapi.Operation) (Principal, *apierr.Error)
+	Authenticate(r *http.Request) (Principal, *apierr.Error)
 }
 
 // BearerToken returns the token of an "Authorization: Bearer" header.
@@ -49,12 +68,12 @@ func BearerToken(r *http.Request) (string, bool) {
 type Lenient struct{}
 
 // Authenticate implements Authenticator.
-func (Lenient) Authenticate(r *http.Request, _ *openapi.Operation) (Principal, *apierr.Error) {
+func (Lenient) Authenticate(r *http.Request) (Principal, *apierr.Error) {
 	token, ok := BearerToken(r)
 	if !ok {
 		return Principal{}, apierr.Unauthenticated()
 	}
-	return Principal{Token: token, PortalID: PortalID(token), Kind: KindOf(token)}, nil
+	return Principal{Token: token, PortalID: PortalID(token), Kind: KindOf(token), AllScopes: true}, nil
 }
 
 // PortalID derives a stable 8-digit portal id (HubSpot hub ids look like

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -32,16 +31,12 @@ type TokensFile struct {
 }
 
 // Tokens authenticates against a fixed list of tokens: unknown tokens get
-// 401 INVALID_AUTHENTICATION, expired ones 401 EXPIRED_AUTHENTICATION, and a
-// token holding none of the scopes an operation accepts 403 MISSING_SCOPES.
-// The accepted scopes are read from the operation's security requirements in
-// our OpenAPI documents.
+// 401 INVALID_AUTHENTICATION, expired ones 401 EXPIRED_AUTHENTICATION. Each
+// principal carries the token's granted scopes, which the scopes guard
+// compares with what the operation accepts (AcceptedScopes).
 type Tokens struct {
 	clock  clock.Clock
 	tokens map[string]Token
-	// accepted caches, per operation and token kind, the scopes the
-	// operation accepts.
-	accepted sync.Map
 }
 
 var _ Authenticator = (*Tokens)(nil)
@@ -97,9 +92,8 @@ func LoadTokens(path string, clk clock.Clock) (*Tokens, error) {
 	return t, nil
 }
 
-// Authenticate implements Authenticator. A 403 comes with the principal, so
-// that the answer can still carry the portal's rate-limit headers.
-func (t *Tokens) Authenticate(r *http.Request, op *openapi.Operation) (Principal, *apierr.Error) {
+// Authenticate implements Authenticator.
+func (t *Tokens) Authenticate(r *http.Request) (Principal, *apierr.Error) {
 	token, ok := BearerToken(r)
 	if !ok {
 		return Principal{}, apierr.Unauthenticated()
@@ -111,33 +105,7 @@ func (t *Tokens) Authenticate(r *http.Request, op *openapi.Operation) (Principal
 	if now := t.clock.Now(); e.ExpiresAt != nil && !now.Before(*e.ExpiresAt) {
 		return Principal{}, apierr.Expired(*e.ExpiresAt, now)
 	}
-	p := Principal{Token: token, PortalID: e.PortalID, Kind: e.Kind}
-	accepted := t.acceptedScopes(op, e.Kind)
-	if accepted == nil {
-		return p, nil
-	}
-	for _, s := range e.Scopes {
-		if slices.Contains(accepted, s) {
-			return p, nil
-		}
-	}
-	return p, apierr.MissingScopes(accepted)
-}
-
-// acceptedScopes returns the scopes op accepts from a token of kind, or nil
-// when op requires none.
-func (t *Tokens) acceptedScopes(op *openapi.Operation, kind string) []string {
-	type key struct {
-		op   *openapi.Operation
-		kind string
-	}
-	k := key{op, kind}
-	if v, ok := t.accepted.Load(k); ok {
-		return v.([]string)
-	}
-	scopes := AcceptedScopes(op, kind)
-	t.accepted.Store(k, scopes)
-	return scopes
+	return Principal{Token: token, PortalID: e.PortalID, Kind: e.Kind, Scopes: e.Scopes}, nil
 }
 
 // AcceptedScopes reads from op's document the scopes op accepts from a

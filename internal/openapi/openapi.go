@@ -58,6 +58,10 @@ type Operation struct {
 	ErrorsInBody bool
 	// RequestSchema is the JSON body schema, nil for operations without one.
 	RequestSchema *openapi3.Schema
+	// Batch says the operation is a batch: its body is HubSpot's batch
+	// input, an object whose "inputs" is an array. Batch faults and the
+	// batch runner apply to these operations only.
+	Batch bool
 	// RateLimitExemptions lists x-hubspot-rate-limit-exemptions.
 	RateLimitExemptions []string
 	// resultProperties are the properties of the success answer's results
@@ -244,6 +248,7 @@ func newOperation(d *Document, p string, item *openapi3.PathItem, method string,
 			return nil, fmt.Errorf("request body is not application/json")
 		}
 		o.RequestSchema = mt.Schema.Value
+		o.Batch = isBatchInput(o.RequestSchema)
 	}
 	o.resultProperties = resultItemProperties(op, o.Success)
 	if ex, ok := op.Extensions["x-hubspot-rate-limit-exemptions"].([]any); ok {
@@ -300,4 +305,11 @@ func resultItemProperties(op *openapi3.Operation, success int) map[string]bool {
 		out[name] = true
 	}
 	return out
+}
+
+// isBatchInput reports whether schema is HubSpot's batch input: an object
+// with an "inputs" array.
+func isBatchInput(schema *openapi3.Schema) bool {
+	inputs := schema.Properties["inputs"]
+	return inputs != nil && inputs.Value != nil && inputs.Value.Type.Is(openapi3.TypeArray)
 }

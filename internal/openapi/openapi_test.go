@@ -64,6 +64,11 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 			}
 			delete(want, key)
 		}
+		// Batch-ness comes from the contract (an "inputs" array in the
+		// body), never from the path.
+		if wantBatch := strings.HasPrefix(op.ID, "limits-batch-"); op.Batch != wantBatch {
+			t.Errorf("%s: batch = %v, want %v", key, op.Batch, wantBatch)
+		}
 		if op.ID == "labels-list" {
 			hasIDs := op.ResponseHasProperty("fromObjectTypeId")
 			wantIDs := op.Document.Version == "v4" || op.Document.Version == "2026-03"

@@ -20,6 +20,10 @@ type Info struct {
 	Token string
 	// TokenKind is "private-app" or "oauth" once auth has run.
 	TokenKind string
+	// Scopes are the token's granted scopes, unless AllScopes says it holds
+	// every scope (lenient auth).
+	Scopes    []string
+	AllScopes bool
 	// OperationID is the OpenAPI operation the request was routed to.
 	OperationID string
 	Version     string

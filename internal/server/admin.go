@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/mockhub/mockhub/internal/apierr"
+	"github.com/mockhub/mockhub/internal/endpoint"
 )
 
 // AdminPrefix is the reserved path prefix of mockhub's own API. It is never a
@@ -69,7 +70,7 @@ func (s *Server) adminRoutes() chi.Router {
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, reply{http.StatusOK, map[string]any{"status": "ok", "version": s.cfg.Version, "operations": len(s.ops)}})
+	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: map[string]any{"status": "ok", "version": s.cfg.Version, "operations": len(s.ops)}})
 }
 
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
@@ -90,7 +91,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 		apierr.Write(w, r, apierr.Internal())
 		return
 	}
-	writeJSON(w, reply{http.StatusOK, map[string]any{"status": "reset"}})
+	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: map[string]any{"status": "reset"}})
 }
 
 // writeAdminError answers an admin request with an error in the same shape

@@ -2,14 +2,15 @@ package server
 
 import (
 	"errors"
-	"io"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/mockhub/mockhub/internal/apierr"
 	"github.com/mockhub/mockhub/internal/decode"
+	"github.com/mockhub/mockhub/internal/endpoint"
 	"github.com/mockhub/mockhub/internal/faults"
+	"github.com/mockhub/mockhub/internal/reqbody"
 )
 
 // maxRuleBytes bounds the body of POST /_mockhub/faults.
@@ -31,9 +32,9 @@ func (s *Server) faultRoutes(r chi.Router) {
 }
 
 func (s *Server) addFault(w http.ResponseWriter, r *http.Request) {
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRuleBytes))
-	if err != nil {
-		writeAdminError(w, r, http.StatusBadRequest, "Could not read the fault rule: "+err.Error())
+	data, rerr := reqbody.Read(w, r, maxRuleBytes)
+	if rerr != nil {
+		apierr.Write(w, r, rerr)
 		return
 	}
 	var rule faults.Rule
@@ -41,7 +42,7 @@ func (s *Server) addFault(w http.ResponseWriter, r *http.Request) {
 		writeAdminError(w, r, http.StatusBadRequest, "Invalid fault rule: "+err.Error())
 		return
 	}
-	stored, err := s.guard.faults.Add(rule)
+	stored, err := s.faults.Add(rule)
 	switch {
 	case errors.Is(err, faults.ErrDuplicateID):
 		apierr.Write(w, r, apierr.Conflict("Invalid fault rule: "+err.Error()))
@@ -50,27 +51,27 @@ func (s *Server) addFault(w http.ResponseWriter, r *http.Request) {
 		writeAdminError(w, r, http.StatusBadRequest, "Invalid fault rule: "+err.Error())
 		return
 	}
-	st, _ := s.guard.faults.Get(stored.ID)
-	writeJSON(w, reply{http.StatusCreated, st})
+	st, _ := s.faults.Get(stored.ID)
+	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusCreated, Body: st})
 }
 
 func (s *Server) listFaults(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, reply{http.StatusOK, resultsBody{s.guard.faults.List()}})
+	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: endpoint.Results{Results: s.faults.List()}})
 }
 
 func (s *Server) getFault(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	st, ok := s.guard.faults.Get(id)
+	st, ok := s.faults.Get(id)
 	if !ok {
 		writeAdminError(w, r, http.StatusNotFound, "No fault rule with id "+id)
 		return
 	}
-	writeJSON(w, reply{http.StatusOK, st})
+	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: st})
 }
 
 func (s *Server) deleteFault(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	if !s.guard.faults.Remove(id) {
+	if !s.faults.Remove(id) {
 		writeAdminError(w, r, http.StatusNotFound, "No fault rule with id "+id)
 		return
 	}
@@ -78,6 +79,6 @@ func (s *Server) deleteFault(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) clearFaults(w http.ResponseWriter, r *http.Request) {
-	s.guard.faults.Clear()
+	s.faults.Clear()
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/mockhub/mockhub/internal/endpoint"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,12 +26,12 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) {
 		writeAdminError(w, r, http.StatusBadRequest, msg)
 		return
 	}
-	writeJSON(w, reply{http.StatusOK, map[string]any{"results": s.journal.List(f)}})
+	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: map[string]any{"results": s.journal.List(f)}})
 }
 
 func (s *Server) clearRequests(w http.ResponseWriter, r *http.Request) {
 	s.journal.Clear()
-	writeJSON(w, reply{status: http.StatusNoContent})
+	endpoint.WriteJSON(w, endpoint.NoContent)
 }
 
 // parseJournalFilter reads the filter parameters; the message names the

@@ -2,13 +2,14 @@ package server
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/mockhub/mockhub/internal/apierr"
+	"github.com/mockhub/mockhub/internal/endpoint"
+	"github.com/mockhub/mockhub/internal/reqbody"
 	"github.com/mockhub/mockhub/internal/store"
 )
 
@@ -37,11 +38,11 @@ func (s *Server) listPortals(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			continue
 		}
-		p.Settle(s.clock) // batches a fault deferred count once due
+		s.batches.Settle(id) // batches a fault deferred count once due
 		labels, limits := p.Counts()
 		out = append(out, portalSummary{PortalID: id, Tokens: s.tokens.fingerprints(id), Labels: labels, Limits: limits})
 	}
-	writeJSON(w, reply{http.StatusOK, map[string]any{"results": out}})
+	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: map[string]any{"results": out}})
 }
 
 func (s *Server) getPortalState(w http.ResponseWriter, r *http.Request) {
@@ -55,8 +56,8 @@ func (s *Server) getPortalState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The export shows what an API read would: deferred batches once due.
-	p.Settle(s.clock)
-	writeJSON(w, reply{http.StatusOK, p.Snapshot()})
+	s.batches.Settle(id)
+	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: p.Snapshot()})
 }
 
 func (s *Server) putPortalState(w http.ResponseWriter, r *http.Request) {
@@ -64,14 +65,9 @@ func (s *Server) putPortalState(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxStateBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			apierr.Write(w, r, apierr.TooLarge(tooBig.Limit))
-			return
-		}
-		writeAdminError(w, r, http.StatusBadRequest, "Could not read the request body: "+err.Error())
+	data, rerr := reqbody.Read(w, r, maxStateBytes)
+	if rerr != nil {
+		apierr.Write(w, r, rerr)
 		return
 	}
 	snap, err := store.DecodeSnapshot(data)
@@ -87,7 +83,7 @@ func (s *Server) putPortalState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, _ := s.store.Lookup(id)
-	writeJSON(w, reply{http.StatusOK, p.Snapshot()})
+	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: p.Snapshot()})
 }
 
 func portalParam(w http.ResponseWriter, r *http.Request) (int64, bool) {

@@ -1,8 +1,9 @@
 // Package server is mockhub as an http.Handler. New builds it from a Config:
-// it loads our OpenAPI documents, mounts one route per operation (and the
-// alternate v4 spelling), and decides the order of the middleware. A request
-// flows one way: route -> authenticate -> validate -> handler -> store ->
-// envelope; every error is shaped by package apierr.
+// it loads our OpenAPI documents, lets each API family register its
+// handlers, mounts one route per operation (and the alternate v4 spelling)
+// and decides the order of the middleware. A request flows one way: route ->
+// guards (authenticate, scopes, rate limit, fault) -> validate -> handler ->
+// store transaction -> reply; every error is shaped by package apierr.
 package server
 
 import (
@@ -10,15 +11,20 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/mockhub/mockhub/internal/api/associationschema"
 	"github.com/mockhub/mockhub/internal/auth"
+	"github.com/mockhub/mockhub/internal/batch"
 	"github.com/mockhub/mockhub/internal/clock"
+	"github.com/mockhub/mockhub/internal/endpoint"
 	"github.com/mockhub/mockhub/internal/faults"
 	"github.com/mockhub/mockhub/internal/idgen"
 	"github.com/mockhub/mockhub/internal/journal"
+	"github.com/mockhub/mockhub/internal/middleware"
 	"github.com/mockhub/mockhub/internal/objecttype"
 	"github.com/mockhub/mockhub/internal/openapi"
 	"github.com/mockhub/mockhub/internal/ratelimit"
@@ -73,8 +79,14 @@ type Server struct {
 	resets resetHooks
 	// router serves every route; 405 answers ask it which methods a path has.
 	router  chi.Router
-	guard   guards
 	handler http.Handler
+
+	faults  *faults.Set
+	limiter *ratelimit.Limiter
+	batches *batch.Runner
+	// done is closed by Close; it releases requests that faults hold.
+	done      chan struct{}
+	closeOnce sync.Once
 
 	journal *journal.Journal
 	tokens  *tokenRegistry
@@ -149,14 +161,70 @@ func New(cfg Config) (*Server, error) {
 	if err := s.initGuards(); err != nil {
 		return nil, err
 	}
-	router, err := s.routes()
+	router, err := s.routes(s.registry())
 	if err != nil {
 		return nil, err
 	}
 	s.router = router
-	s.handler = s.middleware(router)
+	s.handler = chi.Chain(
+		middleware.RequestInfo(s.random, s.clock),
+		middleware.Observe(s.log, s.record),
+		middleware.Recoverer(s.log),
+	).Handler(router)
 	return s, nil
 }
+
+// registry binds every API family's handlers and the path parameter
+// resolvers they share. Adding a family is one line here.
+func (s *Server) registry() *endpoint.Registry {
+	reg := endpoint.NewRegistry()
+	resolveObjectTypes(reg, s.types)
+	associationschema.Register(reg, associationschema.Deps{Types: s.types, Batches: s.batches})
+	return reg
+}
+
+// initGuards builds the fault rules, the rate limiter and the batch runner
+// from the config and registers their reset: a full reset restores the
+// start-up fault rules and forgets every rate-limit window and deferred
+// batch; a portal reset forgets that portal's.
+func (s *Server) initGuards() error {
+	set, err := faults.NewSet(s.random, s.cfg.FaultRules)
+	if err != nil {
+		return err
+	}
+	tier, enforce := ratelimit.Tiers[ratelimit.DefaultTier], false
+	if s.cfg.RateLimit != nil {
+		tier, enforce = *s.cfg.RateLimit, true
+	}
+	s.faults = set
+	s.limiter = ratelimit.New(tier, enforce, s.clock)
+	s.batches = batch.NewRunner(s.clock, s.store.Config().MaxBatchInputs)
+	s.done = make(chan struct{})
+	s.OnReset(func(portal *int64) {
+		if portal == nil {
+			s.faults.Reset()
+		}
+		s.limiter.Reset(portal)
+		s.batches.Reset(portal)
+	})
+	return nil
+}
+
+// Close releases requests that faults hold (hang, latency), which otherwise
+// end only when their client gives up. Call it before shutting down the
+// HTTP server that serves s.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.done) })
+}
+
+// Faults returns the server's fault rules.
+func (s *Server) Faults() *faults.Set { return s.faults }
+
+// RateLimiter returns the server's rate limiter.
+func (s *Server) RateLimiter() *ratelimit.Limiter { return s.limiter }
+
+// Batches returns the server's batch runner (deferred batches).
+func (s *Server) Batches() *batch.Runner { return s.batches }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
@@ -168,20 +236,29 @@ func (s *Server) Operations() []*openapi.Operation { return s.ops }
 // Store returns the server's state.
 func (s *Server) Store() *store.Store { return s.store }
 
-// routes mounts every operation and the errors for unknown routes.
-func (s *Server) routes() (chi.Router, error) {
+// routes mounts every operation of the documents, each behind its guards,
+// and the errors for unknown routes. An operation without a handler stops
+// start-up.
+func (s *Server) routes(reg *endpoint.Registry) (chi.Router, error) {
 	r := chi.NewRouter()
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 	r.Mount(AdminPrefix, s.adminRoutes())
+	deps := endpoint.Deps{Store: s.store, Clock: s.clock, Log: s.log, MaxBodyBytes: s.cfg.MaxBodyBytes, Settle: s.batches.Settle}
+	faultDeps := middleware.FaultDeps{Rules: s.faults, Random: s.random, Done: s.done, Log: s.log}
 	for _, op := range s.ops {
-		h, ok := handlers[op.ID]
-		if !ok {
-			return nil, fmt.Errorf("server: operation %s (%s %s) has no handler", op.ID, op.Method, op.Path)
+		e, err := reg.Endpoint(op, deps)
+		if err != nil {
+			return nil, fmt.Errorf("server: %w", err)
 		}
-		endpoint := s.endpoint(op, h)
+		h := chi.Chain(
+			middleware.Authenticate(s.auth, op),
+			middleware.Scopes(op, s.limiter),
+			middleware.RateLimit(op, s.limiter, s.log),
+			middleware.Fault(op, faultDeps),
+		).Handler(e)
 		for _, p := range op.Paths() {
-			r.Method(op.Method, p, endpoint)
+			r.Method(op.Method, p, h)
 		}
 	}
 	return r, nil

@@ -1,0 +1,273 @@
+// Package batch runs HubSpot batch operations for every API family: an
+// operation whose contract takes {"inputs": [...]} registers a Spec (how to
+// apply one input inside a store transaction, how to render the results) and
+// the runner does the rest, once for all families:
+//
+//   - the input count limit;
+//   - per-input errors, reported as the operation's contract allows: 207
+//     with errors where the version has 207, the errors array of the 200/201
+//     body where that body carries one, and otherwise all-or-nothing; a
+//     batch whose every input fails is a 400 listing each failure and
+//     changes nothing;
+//   - the batch faults: partial (the last inputs fail on purpose) and
+//     batchStatus (CANCELED applies nothing; PENDING and PROCESSING check
+//     the batch now and apply it later, on the server's clock);
+//   - the envelope: status and the requestedAt/startedAt/completedAt
+//     timestamps.
+package batch
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/mockhub/mockhub/internal/apierr"
+	"github.com/mockhub/mockhub/internal/clock"
+	"github.com/mockhub/mockhub/internal/endpoint"
+	"github.com/mockhub/mockhub/internal/faults"
+	"github.com/mockhub/mockhub/internal/store"
+)
+
+// Batch statuses.
+const (
+	StatusComplete   = "COMPLETE"
+	StatusPending    = "PENDING"
+	StatusProcessing = "PROCESSING"
+	StatusCanceled   = "CANCELED"
+)
+
+// Messages of batch-level failures.
+const (
+	// MsgTooManyInputs has the number of inputs and the limit.
+	MsgTooManyInputs = "Too many inputs: %d; a batch accepts at most %d"
+	// MsgAllInputsFailed has the number of inputs.
+	MsgAllInputsFailed = "All %d inputs failed"
+	// MsgSomeInputsFailed has the number of failures and of inputs.
+	MsgSomeInputsFailed = "%d of %d inputs failed"
+)
+
+// Body is HubSpot's batch input.
+type Body[In any] struct {
+	Inputs []In `json:"inputs"`
+}
+
+// Envelope is HubSpot's batch response.
+type Envelope struct {
+	Status      string              `json:"status"`
+	Results     any                 `json:"results"`
+	Errors      []apierr.BatchError `json:"errors,omitempty"`
+	NumErrors   int                 `json:"numErrors,omitempty"`
+	RequestedAt string              `json:"requestedAt"`
+	StartedAt   string              `json:"startedAt"`
+	CompletedAt string              `json:"completedAt"`
+}
+
+// Spec is what a family tells the runner about one batch operation.
+type Spec[In, Out any] struct {
+	// Apply applies one input inside the batch's transaction, against the
+	// state as the batch's earlier inputs left it.
+	Apply func(c *endpoint.Call, tx *store.Tx, in In) (Out, *store.InputError)
+	// Context names an input in the error of an input failed on purpose by
+	// the partial fault (HubSpot's error context, e.g. {"typeId": ["1"]}).
+	Context func(in In) map[string][]string
+	// Results renders the results list of the applied inputs (none for a
+	// batch that has not been applied yet).
+	Results func(c *endpoint.Call, applied []Out) any
+	// MaxInputs overrides the store's limit on inputs per batch.
+	MaxInputs int
+}
+
+// Runner runs batches and holds the batches a fault deferred.
+type Runner struct {
+	clock     clock.Clock
+	maxInputs int
+	pending   *queues
+}
+
+// NewRunner returns a runner whose batches take at most maxInputs inputs
+// unless their Spec says otherwise.
+func NewRunner(clk clock.Clock, maxInputs int) *Runner {
+	return &Runner{clock: clk, maxInputs: maxInputs, pending: newQueues()}
+}
+
+// Handle registers a batch operation.
+func Handle[In, Out any](reg *endpoint.Registry, run *Runner, operationID string, spec Spec[In, Out]) {
+	endpoint.HandleBody(reg, operationID, func(c *endpoint.Call, body *Body[In]) (endpoint.Reply, error) {
+		return serve(run, spec, c, body.Inputs)
+	})
+}
+
+// failure is one failed input, as the answer reports it.
+type failure struct {
+	index   int
+	message string
+	wire    apierr.BatchError
+}
+
+// outcome is what running a batch did.
+type outcome[Out any] struct {
+	applied  []Out
+	failures []failure
+}
+
+// errCheckOnly rolls back a batch that was only checked.
+var errCheckOnly = errors.New("batch: checked, not applied")
+
+func serve[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, inputs []In) (endpoint.Reply, error) {
+	allOrNothing := !c.Op.MultiStatus && !c.Op.ErrorsInBody
+	bs, _ := c.Fault.(*faults.BatchStatus)
+	if bs != nil && bs.Status == faults.BatchCanceled {
+		// A canceled batch applies nothing: startedAt is when it started,
+		// completedAt when it was canceled (now).
+		return reply(run, spec, c, StatusCanceled, outcome[Out]{}), nil
+	}
+	limit := run.maxInputs
+	if spec.MaxInputs > 0 {
+		limit = spec.MaxInputs
+	}
+	if n := len(inputs); n > limit {
+		return endpoint.Reply{}, apierr.Validation(fmt.Sprintf(MsgTooManyInputs, n, limit))
+	}
+	failFrom := len(inputs)
+	if p, ok := c.Fault.(*faults.Partial); ok {
+		failFrom = max(len(inputs)-p.FailInputs, 0)
+	}
+	var out outcome[Out]
+	portal := c.Portal()
+	if bs != nil {
+		// PENDING and PROCESSING check the batch now (a batch that cannot
+		// succeed is refused now, and per-input errors are reported now)
+		// and apply it when the clock reaches requestedAt + applyAfterMs.
+		// Until then reads do not show it, so results are empty.
+		err := portal.Update(func(tx *store.Tx) error {
+			var err error
+			if out, err = apply(spec, c, tx, inputs, failFrom, allOrNothing); err != nil {
+				return err
+			}
+			return errCheckOnly
+		})
+		if !errors.Is(err, errCheckOnly) {
+			return endpoint.Reply{}, err
+		}
+		due := c.RequestedAt.Add(bs.ApplyAfter())
+		run.pending.add(c.PortalID, due, func() {
+			// Checked again when due, against the state of that moment;
+			// inputs that fail then are dropped silently, as HubSpot's
+			// asynchronous batches do.
+			_ = portal.Update(func(tx *store.Tx) error {
+				_, err := apply(spec, c, tx, inputs, len(inputs), allOrNothing)
+				return err
+			})
+		})
+		status, started := StatusPending, due
+		if bs.Status == faults.BatchProcessing {
+			status, started = StatusProcessing, c.StartedAt
+		}
+		out.applied = nil
+		r := reply(run, spec, c, status, out)
+		// The envelope's timestamps say when the change lands: PENDING has
+		// not started, so both startedAt and completedAt are the due time;
+		// PROCESSING has started, so startedAt is now. Both keep
+		// requestedAt <= startedAt <= completedAt.
+		if env, ok := r.Body.(Envelope); ok {
+			env.StartedAt, env.CompletedAt = endpoint.FormatTime(started), endpoint.FormatTime(due)
+			r.Body = env
+		}
+		return r, nil
+	}
+	err := portal.Update(func(tx *store.Tx) error {
+		var err error
+		out, err = apply(spec, c, tx, inputs, failFrom, allOrNothing)
+		return err
+	})
+	if err != nil {
+		return endpoint.Reply{}, err
+	}
+	return reply(run, spec, c, StatusComplete, out), nil
+}
+
+// apply runs the inputs in order inside tx, failing every input from index
+// failFrom on with an internal error (the partial fault). It returns an error,
+// which rolls tx back, when the batch cannot be applied: some input failed
+// and the operation is all-or-nothing, or every input failed.
+func apply[In, Out any](spec Spec[In, Out], c *endpoint.Call, tx *store.Tx, inputs []In, failFrom int, allOrNothing bool) (outcome[Out], error) {
+	var out outcome[Out]
+	for i, in := range inputs {
+		if i >= failFrom {
+			ctx := spec.Context(in)
+			out.failures = append(out.failures, failure{
+				index: i, message: apierr.MsgInternal,
+				wire: apierr.NewBatchError(apierr.CategoryInternal, apierr.MsgInternal, ctx),
+			})
+			continue
+		}
+		res, ierr := spec.Apply(c, tx, in)
+		if ierr != nil {
+			out.failures = append(out.failures, fromStore(i, ierr))
+			continue
+		}
+		out.applied = append(out.applied, res)
+	}
+	if len(out.failures) > 0 && (len(out.applied) == 0 || allOrNothing) {
+		return outcome[Out]{}, refusal(out.failures, len(inputs))
+	}
+	return out, nil
+}
+
+// fromStore words a store's per-input error for the answer.
+func fromStore(index int, e *store.InputError) failure {
+	return failure{index: index, message: e.Message, wire: e.Error}
+}
+
+// refusal is the 400 of a batch whose inputs could not be applied: it lists
+// every failure.
+func refusal(fs []failure, total int) error {
+	details := make([]apierr.Detail, len(fs))
+	for i, f := range fs {
+		details[i] = apierr.Detail{Message: f.message, In: fmt.Sprintf("inputs[%d]", f.index), Context: f.wire.Context}
+	}
+	msg := fs[0].message
+	if len(fs) > 1 {
+		msg = fmt.Sprintf(MsgAllInputsFailed, total)
+		if len(fs) < total {
+			msg = fmt.Sprintf(MsgSomeInputsFailed, len(fs), total)
+		}
+	}
+	return apierr.Validation(msg, details...)
+}
+
+// reply builds the answer of a batch with the given status.
+func reply[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, status string, out outcome[Out]) endpoint.Reply {
+	if c.Op.Success == http.StatusNoContent {
+		return endpoint.NoContent
+	}
+	env := Envelope{
+		Status:      status,
+		Results:     spec.Results(c, out.applied),
+		RequestedAt: endpoint.FormatTime(c.RequestedAt),
+		StartedAt:   endpoint.FormatTime(c.StartedAt),
+		CompletedAt: endpoint.FormatTime(run.clock.Now()),
+	}
+	code := c.Op.Success
+	if len(out.failures) > 0 {
+		env.Errors = make([]apierr.BatchError, len(out.failures))
+		for i, f := range out.failures {
+			env.Errors[i] = f.wire
+		}
+		env.NumErrors = len(out.failures)
+		if c.Op.MultiStatus {
+			code = http.StatusMultiStatus
+		}
+	}
+	return endpoint.Reply{Status: code, Body: env}
+}
+
+// Settle applies the deferred batches of portal that are due by now, oldest
+// first. Without deferred batches it costs one atomic load.
+func (run *Runner) Settle(portal int64) { run.pending.settle(portal, run.clock.Now()) }
+
+// Pending reports how many deferred batches of portal wait to take effect.
+func (run *Runner) Pending(portal int64) int { return run.pending.count(portal) }
+
+// Reset drops deferred batches: every portal's when portal is nil.
+func (run *Runner) Reset(portal *int64) { run.pending.reset(portal) }

@@ -1,0 +1,47 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/mockhub/mockhub/internal/apierr"
+	"github.com/mockhub/mockhub/internal/endpoint"
+	"github.com/mockhub/mockhub/internal/objecttype"
+)
+
+// resolveObjectTypes registers the resolvers of the path parameters that
+// name object types, in any spelling HubSpot accepts; an unknown one is
+// HubSpot's 400 "Unable to infer object type from: …". They resolve while
+// routing, before the other parameters are validated, as HubSpot does.
+func resolveObjectTypes(reg *endpoint.Registry, types *objecttype.Registry) {
+	for _, name := range []string{"fromObjectType", "toObjectType", "objectType"} {
+		reg.Resolve(name, endpoint.Resolver{Routing: true, Resolve: func(_ *endpoint.Call, raw string) (any, *apierr.Detail) {
+			t, ok := types.Resolve(raw)
+			if !ok {
+				return nil, &apierr.Detail{Message: "Unable to infer object type from: " + raw, In: name}
+			}
+			return t, nil
+		}})
+	}
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	apierr.Write(w, r, apierr.RouteNotFound(r.Method, r.URL.Path))
+}
+
+// methodNotAllowed answers 405 with the methods the path does serve in
+// Allow; chi does not hand them to a custom handler, so they are looked up.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.RawPath
+	if path == "" {
+		path = r.URL.Path
+	}
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if s.router.Match(chi.NewRouteContext(), m, path) {
+			allowed = append(allowed, m)
+		}
+	}
+	apierr.Write(w, r, apierr.MethodNotAllowed(r.Method, r.URL.Path, allowed))
+}
