@@ -65,9 +65,11 @@ func NewHandler(opts ...Option) (*Handler, error) {
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.srv.ServeHTTP(w, r) }
 
-// Close releases requests that hang or latency faults hold and the data
-// directory. Stop serving first; later requests must not reach the Handler.
-// It may be called more than once.
+// Close releases the requests that hang or latency faults hold, so that the
+// server serving the Handler can shut down without waiting for them, then
+// unlocks the data directory. Call it as you stop serving: requests that
+// still arrive are answered, but a data directory is no longer reserved for
+// this Handler. It may be called more than once.
 func (h *Handler) Close() {
 	h.once.Do(func() {
 		h.srv.Close()

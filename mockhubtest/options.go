@@ -168,7 +168,7 @@ func (o *options) config() (setup, error) {
 func (s *setup) tokens(doc []byte, chosen bool) error {
 	var f auth.TokensFile
 	if err := decode.Strict(doc, &f); err != nil {
-		return err
+		return fmt.Errorf("not a tokens document (JSON or YAML): %w", err)
 	}
 	authn, err := auth.NewTokens(f.Tokens, s.clock)
 	if err != nil {
