@@ -471,3 +471,43 @@ func TestAddAndRemoveFault(t *testing.T) {
 		t.Fatalf("GET after RemoveFault = %d %s", status, body)
 	}
 }
+
+// Close releases a request that a hang fault holds; without that, it would
+// wait for the client to give up. If it did not, this test would hang until
+// go test's timeout.
+func TestCloseReleasesHungRequest(t *testing.T) {
+	srv, err := mockhubtest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	f := srv.AddFault(`{"match":{"method":"POST"},"fault":{"kind":"hang"}}`)
+	done := make(chan error, 1)
+	go func() {
+		resp, err := srv.Client().Do(srv.NewRequest("POST", pairPath+"/batch/create", createLimit))
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	// The rule counts the request it holds.
+	for fired := 0; fired == 0; {
+		resp, err := srv.Client().Get(srv.URL + "/_mockhub/faults/" + f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st struct{ Fired int }
+		err = json.NewDecoder(resp.Body).Decode(&st)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fired = st.Fired
+		time.Sleep(time.Millisecond)
+	}
+	srv.Close()
+	if err := <-done; err == nil {
+		t.Fatal("the hung request got an answer; hang drops the connection")
+	}
+	srv.Close() // a second Close does nothing
+}
