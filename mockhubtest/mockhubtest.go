@@ -2,36 +2,35 @@
 // net/http/httptest: NewServer starts the same server the mockhub binary
 // serves on a loopback port and stops it when the test ends.
 //
-//	srv := mockhubtest.NewServer(t)
+//	srv := mockhubtest.NewServer(t, mockhubtest.WithFrozenClock(start))
 //	client := hubspot.NewClient(srv.URL, srv.Token) // whatever your code uses
 //	...
 //	reqs := srv.Requests(mockhubtest.Filter{Method: "POST", Path: "/crm/**/batch/create"})
 //
 // Each Server is its own set of portals; Token is ready to use and maps to
-// PortalID. Tests that share one Server can Reset it, or use a token each.
+// PortalID. Tests that share one Server can Reset it, or use a token each
+// (PortalOf tells its portal). To serve mockhub from a server of your own,
+// mount a Handler (NewHandler) instead.
+//
+// The server's clock is always under the test's control: Now, Advance and
+// SetTime work on every Server, frozen (WithFrozenClock) or running.
 package mockhubtest
 
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
-
-	"github.com/mockhub/mockhub/internal/auth"
-	"github.com/mockhub/mockhub/internal/clock"
-	"github.com/mockhub/mockhub/internal/journal"
-	"github.com/mockhub/mockhub/internal/server"
 )
 
-// DefaultToken is the token a Server hands out unless WithToken says
-// otherwise. It looks like a private-app token.
+// DefaultToken is the token a Server hands out unless WithToken or
+// WithTokens says otherwise. It looks like a private-app token.
 const DefaultToken = "pat-na1-mockhubtest"
 
 // TB is the part of testing.TB the helper uses.
@@ -49,127 +48,159 @@ type Server struct {
 	// Token is a bearer token the server accepts; PortalID is its portal.
 	Token    string
 	PortalID int64
-	// Server is the mockhub handler, for direct access to its store.
-	Server *server.Server
 
-	t     TB // nil for servers from Start
-	clock *clock.Manual
-	http  *httptest.Server
+	t    TB // nil for servers from Start
+	h    *Handler
+	http *httptest.Server
+	once sync.Once
 }
-
-// Option configures a Server.
-type Option func(*options)
-
-type options struct {
-	cfg   server.Config
-	token string
-	clock *clock.Manual
-}
-
-// WithToken makes Token (and so PortalID) the given token.
-func WithToken(token string) Option { return func(o *options) { o.token = token } }
-
-// WithSeed seeds the random source (correlation ids, fault probabilities).
-func WithSeed(seed uint64) Option { return func(o *options) { o.cfg.Seed = seed } }
-
-// WithFrozenClock freezes the server's clock at t; move it with Advance or
-// Clock. Every timestamp the server writes comes from this clock.
-func WithFrozenClock(t time.Time) Option {
-	return func(o *options) { o.clock = clock.NewManual(t) }
-}
-
-// WithJournalSize bounds the request journal (default 1000).
-func WithJournalSize(n int) Option { return func(o *options) { o.cfg.JournalSize = n } }
-
-// WithFixtures seeds portals from a fixtures document (the format of
-// GET /_mockhub/portals/{id}/state, in {"portals": [...]}).
-func WithFixtures(doc []byte) Option { return func(o *options) { o.cfg.Fixtures = doc } }
-
-// WithLogger sends the server's request log to l.
-func WithLogger(l *slog.Logger) Option { return func(o *options) { o.cfg.Logger = l } }
-
-// WithConfig edits the server configuration directly, for anything the
-// other options do not cover.
-func WithConfig(fn func(*server.Config)) Option { return func(o *options) { fn(&o.cfg) } }
 
 // NewServer starts a Server for the test and stops it in t.Cleanup. It fails
-// the test if the server cannot start.
+// the test if an option's value is refused or the server cannot start.
 func NewServer(t TB, opts ...Option) *Server {
 	t.Helper()
 	s, err := Start(opts...)
 	if err != nil {
-		t.Fatalf("mockhubtest: %v", err)
+		t.Fatalf("%v", err)
+		return nil // t.Fatalf stops the test; this is for a TB that does not
 	}
 	s.t = t
 	t.Cleanup(s.Close)
 	return s
 }
 
-// Start starts a Server outside a test (Examples, TestMain). Call Close when
-// done. Methods that fail the test on a NewServer server panic on a Start
-// server instead.
+// Start starts a Server outside a test (Examples, TestMain) and returns an
+// error when an option's value is refused or the server cannot start. Call
+// Close when done. Methods that fail the test on a NewServer server panic on
+// a Start server instead.
 func Start(opts ...Option) (*Server, error) {
-	o := options{token: DefaultToken, cfg: server.Config{Version: "mockhubtest"}}
-	for _, opt := range opts {
-		opt(&o)
-	}
-	if o.clock != nil {
-		o.cfg.Clock = o.clock
-	}
-	srv, err := server.New(o.cfg)
+	h, err := NewHandler(opts...)
 	if err != nil {
 		return nil, err
 	}
-	hs := httptest.NewServer(srv)
-	return &Server{URL: hs.URL, Token: o.token, PortalID: auth.PortalID(o.token), Server: srv, clock: o.clock, http: hs}, nil
+	hs := httptest.NewServer(h)
+	return &Server{URL: hs.URL, Token: h.setup.token, PortalID: h.setup.portalOf(h.setup.token), h: h, http: hs}, nil
 }
 
-// Close stops the server; it waits for requests in flight. It may be called
-// more than once.
-func (s *Server) Close() { s.http.Close() }
+// Close stops the server: it releases requests held by hang or latency
+// faults, waits for the others in flight and releases the data directory.
+// It may be called more than once.
+func (s *Server) Close() {
+	s.once.Do(func() {
+		// Held requests first, or the HTTP server would wait for them.
+		s.h.srv.Close()
+		s.http.Close()
+		s.h.Close()
+	})
+}
 
 // Client returns an HTTP client for the server.
 func (s *Server) Client() *http.Client { return s.http.Client() }
 
-// Clock returns the frozen clock, or nil when the server runs on the wall
-// clock (see WithFrozenClock).
-func (s *Server) Clock() *clock.Manual { return s.clock }
+// Now returns the server's time; see Handler.Now.
+func (s *Server) Now() time.Time { return s.h.Now() }
 
-// Advance moves the frozen clock forward by d. It panics when the server was
-// not started WithFrozenClock: that is a mistake in the test.
-func (s *Server) Advance(d time.Duration) time.Time {
-	if s.clock == nil {
-		panic("mockhubtest: Advance needs a server started WithFrozenClock")
-	}
-	return s.clock.Advance(d)
-}
+// Advance moves the server's clock forward by d and returns the new time;
+// see Handler.Advance.
+func (s *Server) Advance(d time.Duration) time.Time { return s.h.Advance(d) }
+
+// SetTime moves the server's clock to t; see Handler.SetTime.
+func (s *Server) SetTime(t time.Time) { s.h.SetTime(t) }
+
+// PortalOf returns the portal that requests with token use, so a test that
+// gives each case its own token can filter Requests or read its state. With
+// WithTokens, a token the document does not list has no portal (0).
+func (s *Server) PortalOf(token string) int64 { return s.h.setup.portalOf(token) }
 
 // NewRequest builds a request to path (e.g. "/crm/associations/2026-03/...")
-// carrying Token. A non-nil body is sent as JSON: a string or []byte as is,
-// anything else marshaled. The test fails if the request cannot be built.
+// carrying Token, ready for Client().Do. body is sent as is when it is an
+// io.Reader, a string, a []byte or a json.RawMessage, and marshaled to JSON
+// otherwise; a nil body sends none. A request with a body says
+// Content-Type: application/json (set another on the request if you need
+// to). The test fails if the request cannot be built.
 func (s *Server) NewRequest(method, path string, body any) *http.Request {
 	if s.t != nil {
 		s.t.Helper()
 	}
-	var r io.Reader
-	if body != nil {
-		data, err := jsonBytes(body)
-		s.check(err)
-		r = bytes.NewReader(data)
-	}
+	r, err := bodyReader(body)
+	s.check(err)
 	req, err := http.NewRequest(method, s.URL+path, r)
 	s.check(err)
 	req.Header.Set("Authorization", "Bearer "+s.Token)
-	if body != nil {
+	if r != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	return req
 }
 
-// Reset returns every portal to its fixtures and clears fault rules, the
-// journal and rate-limit windows, like POST /_mockhub/reset.
+// bodyReader is NewRequest's body: raw forms as they are, anything else as
+// JSON.
+func bodyReader(body any) (io.Reader, error) {
+	switch b := body.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return strings.NewReader(b), nil
+	case []byte:
+		return bytes.NewReader(b), nil
+	case json.RawMessage:
+		return bytes.NewReader(b), nil
+	case io.Reader:
+		return b, nil
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			return nil, fmt.Errorf("mockhubtest: NewRequest: a %T body cannot be sent as JSON: %v", body, err)
+		}
+		return bytes.NewReader(data), nil
+	}
+}
+
+// Reset returns every portal to its fixtures and clears fault rules (back to
+// WithFaultRules), the journal and rate-limit windows, like
+// POST /_mockhub/reset. The clock is left where it is.
 func (s *Server) Reset() {
-	s.check(s.Server.Reset())
+	if s.t != nil {
+		s.t.Helper()
+	}
+	s.check(s.h.Reset())
+}
+
+// ResetPortal returns one portal to its fixtures and forgets its journal
+// entries and rate-limit windows, like POST /_mockhub/reset?portal=ID.
+func (s *Server) ResetPortal(portalID int64) {
+	if s.t != nil {
+		s.t.Helper()
+	}
+	_, err := s.h.admin(http.MethodPost, "/reset?portal="+strconv.FormatInt(portalID, 10), nil, http.StatusOK)
+	s.check(err)
+}
+
+// PortalState returns a portal's state document, as
+// GET /_mockhub/portals/{id}/state does (format in README.md). The test fails
+// if no request has used the portal.
+func (s *Server) PortalState(portalID int64) []byte {
+	if s.t != nil {
+		s.t.Helper()
+	}
+	body, err := s.h.admin(http.MethodGet, "/portals/"+strconv.FormatInt(portalID, 10)+"/state", nil, http.StatusOK)
+	s.check(err)
+	return body
+}
+
+// SetPortalState replaces a portal's state, as PUT /_mockhub/portals/{id}/state
+// does: doc is a state document, as a JSON string or []byte or a value
+// marshaled to JSON. Nothing changes and the test fails if the server refuses
+// it.
+func (s *Server) SetPortalState(portalID int64, doc any) {
+	if s.t != nil {
+		s.t.Helper()
+	}
+	data, err := jsonBytes("SetPortalState", doc)
+	if err == nil {
+		_, err = s.h.admin(http.MethodPut, "/portals/"+strconv.FormatInt(portalID, 10)+"/state", data, http.StatusOK)
+	}
+	s.check(err)
 }
 
 // check fails the test (or panics outside one) on err. Like any FailNow, it
@@ -182,59 +213,7 @@ func (s *Server) check(err error) {
 		panic(err)
 	}
 	s.t.Helper()
-	s.t.Fatalf("mockhubtest: %v", err)
-}
-
-// Fault is a fault rule as the server stored it.
-type Fault struct {
-	ID   string
-	Rule json.RawMessage
-}
-
-// AddFault installs a fault rule (POST /_mockhub/faults): rule is a struct or
-// map marshaled to JSON, or a JSON string or []byte, in the rule format of
-// README.md, e.g.
-//
-//	srv.AddFault(`{"match":{"method":"POST","path":"/crm/**"},"fault":{"kind":"status","status":429},"times":2}`)
-//
-// The test fails if the server does not answer 201.
-func (s *Server) AddFault(rule any) Fault {
-	if s.t != nil {
-		s.t.Helper()
-	}
-	f, err := s.postFault(rule)
-	s.check(err)
-	return f
-}
-
-func (s *Server) postFault(rule any) (Fault, error) {
-	data, err := jsonBytes(rule)
-	if err != nil {
-		return Fault{}, err
-	}
-	resp, err := s.Client().Post(s.URL+server.AdminPrefix+"/faults", "application/json", bytes.NewReader(data))
-	if err != nil {
-		return Fault{}, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return Fault{}, err
-	}
-	if resp.StatusCode != http.StatusCreated {
-		return Fault{}, &AdminError{Status: resp.StatusCode, Body: string(body)}
-	}
-	var stored struct {
-		ID json.RawMessage `json:"id"`
-	}
-	if err := json.Unmarshal(body, &stored); err != nil {
-		return Fault{}, fmt.Errorf("mockhubtest: fault rule answer: %w", err)
-	}
-	id := string(stored.ID)
-	if unq, err := strconv.Unquote(id); err == nil {
-		id = unq
-	}
-	return Fault{ID: id, Rule: body}, nil
+	s.t.Fatalf("%v", err)
 }
 
 // AdminError is an admin API answer other than the expected one.
@@ -247,74 +226,9 @@ func (e *AdminError) Error() string {
 	return fmt.Sprintf("mockhubtest: admin API answered %d: %s", e.Status, e.Body)
 }
 
-// Request is one recorded request (see GET /_mockhub/requests).
-type Request = journal.Entry
-
-// Filter selects recorded requests; zero fields select everything.
-type Filter struct {
-	Method string
-	// Path is a pattern: "*" matches one segment, "**" any number.
-	Path   string
-	Portal int64
-	// Status is "404" or a class such as "4xx".
-	Status string
-	Limit  int
-}
-
-// Requests returns the recorded API requests f selects, newest first, as
-// GET /_mockhub/requests does. The test fails if the filter is refused.
-func (s *Server) Requests(f Filter) []Request {
-	if s.t != nil {
-		s.t.Helper()
-	}
-	out, err := s.requests(f)
-	s.check(err)
-	return out
-}
-
-func (s *Server) requests(f Filter) ([]Request, error) {
-	q := url.Values{}
-	if f.Method != "" {
-		q.Set("method", f.Method)
-	}
-	if f.Path != "" {
-		q.Set("path", f.Path)
-	}
-	if f.Portal != 0 {
-		q.Set("portal", strconv.FormatInt(f.Portal, 10))
-	}
-	if f.Status != "" {
-		q.Set("status", f.Status)
-	}
-	if f.Limit != 0 {
-		q.Set("limit", strconv.Itoa(f.Limit))
-	}
-	u := s.URL + server.AdminPrefix + "/requests"
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	resp, err := s.Client().Get(u)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, &AdminError{Status: resp.StatusCode, Body: string(body)}
-	}
-	var out struct {
-		Results []Request `json:"results"`
-	}
-	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, fmt.Errorf("mockhubtest: journal answer: %w", err)
-	}
-	return out.Results, nil
-}
-
-func jsonBytes(v any) ([]byte, error) {
+// jsonBytes is a JSON document given as a string, []byte, json.RawMessage
+// or a value to marshal.
+func jsonBytes(what string, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case string:
 		return []byte(v), nil
@@ -323,8 +237,12 @@ func jsonBytes(v any) ([]byte, error) {
 	case json.RawMessage:
 		return v, nil
 	case nil:
-		return nil, errors.New("mockhubtest: nil body")
+		return nil, fmt.Errorf("mockhubtest: %s: the document is nil", what)
 	default:
-		return json.Marshal(v)
+		data, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("mockhubtest: %s: a %T cannot be sent as JSON: %v", what, v, err)
+		}
+		return data, nil
 	}
 }
