@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -24,6 +25,18 @@ func resolveObjectTypes(reg *endpoint.Registry, types *objecttype.Registry) {
 			return t, nil
 		}})
 	}
+}
+
+// resolveIDs registers the resolvers of numeric path parameters. They run
+// after the contract has accepted the value, so parsing cannot fail.
+func resolveIDs(reg *endpoint.Registry) {
+	reg.Resolve("associationTypeId", endpoint.Resolver{Resolve: func(_ *endpoint.Call, raw string) (any, *apierr.Detail) {
+		id, err := strconv.ParseInt(raw, 10, 32)
+		if err != nil {
+			return nil, &apierr.Detail{Message: "associationTypeId must be a 32-bit integer, got " + strconv.Quote(raw), In: "associationTypeId"}
+		}
+		return int32(id), nil
+	}})
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

@@ -179,6 +179,7 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) registry() *endpoint.Registry {
 	reg := endpoint.NewRegistry()
 	resolveObjectTypes(reg, s.types)
+	resolveIDs(reg)
 	associationschema.Register(reg, associationschema.Deps{Types: s.types, Batches: s.batches})
 	return reg
 }

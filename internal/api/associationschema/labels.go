@@ -2,7 +2,6 @@ package associationschema
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/mockhub/mockhub/internal/endpoint"
 	"github.com/mockhub/mockhub/internal/objecttype"
@@ -57,9 +56,8 @@ func (l labels) update(c *endpoint.Call, in *labelUpdate) (endpoint.Reply, error
 }
 
 func (l labels) delete(c *endpoint.Call) (endpoint.Reply, error) {
-	// Parameter validation has checked that the id is an int32.
-	id, _ := strconv.ParseInt(c.Param("associationTypeId"), 10, 32)
-	if err := c.Portal().DeleteLabel(pair(c), int32(id)); err != nil {
+	id := endpoint.Value[int32](c, "associationTypeId")
+	if err := c.Portal().DeleteLabel(pair(c), id); err != nil {
 		return endpoint.Reply{}, err
 	}
 	return endpoint.NoContent, nil
