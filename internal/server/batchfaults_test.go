@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -135,17 +136,48 @@ func TestPartialFaults(t *testing.T) {
 	}
 }
 
-func TestPartialOnAllOrNothingPurge(t *testing.T) {
-	e := newEnv(t, server.Config{})
-	e.must("POST", limitsPath("2026-03", "/batch/create"), token, threeInputs, nil)
+// TestPartialOnPurge: the partial fault on a purge fails the last input; v4,
+// whose purge answers 204, refuses the whole batch, while 2026-03, whose 200
+// body has errors, reports that input and purges the others.
+func TestPartialOnPurge(t *testing.T) {
 	purge := `{"inputs":[{"category":"HUBSPOT_DEFINED","typeId":931},{"category":"HUBSPOT_DEFINED","typeId":1}]}`
-	for _, v := range []string{"v4", "2026-03"} {
-		r := e.must("POST", limitsPath(v, "/batch/purge"), token, purge, map[string]string{"X-Mockhub-Fault": "partial"})
-		if r.status != 400 {
-			t.Errorf("%s purge: %d %s", v, r.status, r.body)
-		}
+	tests := []struct {
+		version string
+		code    int
+		stored  map[int]int
+	}{
+		{"v4", 400, map[int]int{279: 5, 1: 2, 931: 3}},
+		{"2026-03", 200, map[int]int{279: 5, 1: 2}},
 	}
-	if got := e.limits(token); len(got) != 3 {
-		t.Errorf("purge refused whole, yet limits are %v", got)
+	for _, tt := range tests {
+		t.Run(tt.version, func(t *testing.T) {
+			e := newEnv(t, server.Config{})
+			e.must("POST", limitsPath("2026-03", "/batch/create"), token, threeInputs, nil)
+			r := e.must("POST", limitsPath(tt.version, "/batch/purge"), token, purge, map[string]string{"X-Mockhub-Fault": "partial"})
+			if r.status != tt.code {
+				t.Fatalf("purge: %d %s", r.status, r.body)
+			}
+			if tt.code == 200 {
+				body := r.json(t)
+				errs, _ := body["errors"].([]any)
+				if body["status"] != "COMPLETE" || body["numErrors"] != 1.0 || len(errs) != 1 {
+					t.Fatalf("body %s", r.body)
+				}
+				first, _ := errs[0].(map[string]any)
+				ctx, _ := first["context"].(map[string]any)
+				if first["category"] != "INTERNAL_ERROR" || fmt.Sprint(ctx["typeId"]) != "[1]" {
+					t.Errorf("error item %v", first)
+				}
+			}
+			got := e.limits(token)
+			if len(got) != len(tt.stored) {
+				t.Fatalf("stored %v, want %v", got, tt.stored)
+			}
+			for k, v := range tt.stored {
+				if got[k] != v {
+					t.Fatalf("stored %v, want %v", got, tt.stored)
+				}
+			}
+		})
 	}
 }
