@@ -1,6 +1,7 @@
-package server
+package server_test
 
 import (
+	"github.com/mockhub/mockhub/internal/server"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -65,7 +66,7 @@ func (w *benchWriter) Write(p []byte) (int, error) {
 // BenchmarkSeedRequest runs the seed request (and its purge) through the
 // whole stack: routing, auth, validation, store, envelope.
 func BenchmarkSeedRequest(b *testing.B) {
-	srv, err := New(Config{Seed: 1})
+	srv, err := server.New(server.Config{Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func benchPairHTTP(b *testing.B, h http.Handler) {
 // BenchmarkSeedRequestHTTP is BenchmarkSeedRequest through a loopback
 // listener.
 func BenchmarkSeedRequestHTTP(b *testing.B) {
-	srv, err := New(Config{Seed: 1})
+	srv, err := server.New(server.Config{Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

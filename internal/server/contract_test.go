@@ -1,6 +1,7 @@
-package server
+package server_test
 
 import (
+	"github.com/mockhub/mockhub/internal/apitest"
 	"net/http"
 	"testing"
 )
@@ -29,7 +30,7 @@ func TestContractCheckCatchesDrift(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			err := contractError(tc.method, tc.path, response{Status: tc.status, Header: json, Body: []byte(tc.body)})
+			err := apitest.ContractError(tc.method, tc.path, apitest.Response{Status: tc.status, Header: json, Body: []byte(tc.body)})
 			if (err == nil) != tc.valid {
 				t.Fatalf("valid=%v, err=%v", tc.valid, err)
 			}

@@ -1,7 +1,8 @@
-package server
+package server_test
 
 import (
 	"encoding/json"
+	"github.com/mockhub/mockhub/internal/server"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func FuzzRequestDecoding(f *testing.F) {
 	for i, s := range seeds {
 		f.Add(s, uint8(i), "contacts")
 	}
-	srv, err := New(Config{Seed: 1})
+	srv, err := server.New(server.Config{Seed: 1})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -1,6 +1,8 @@
-package server
+package server_test
 
 import (
+	"github.com/mockhub/mockhub/internal/apitest"
+	"github.com/mockhub/mockhub/internal/server"
 	"strings"
 	"testing"
 )
@@ -9,8 +11,8 @@ import (
 // the alternate v4 spelling) the requests HubSpot refuses, and checks each
 // refusal's status and that it satisfies the contract.
 func TestErrorAnswersOfEveryOperation(t *testing.T) {
-	h := newHarness(t)
-	for _, op := range h.srv.Operations() {
+	h := apitest.New(t, server.Config{})
+	for _, op := range h.Srv.Operations() {
 		for _, path := range op.Paths() {
 			concrete := strings.NewReplacer("{fromObjectType}", "contacts", "{toObjectType}", "companies", "{associationTypeId}", "279").Replace(path)
 			body := ""
@@ -18,19 +20,19 @@ func TestErrorAnswersOfEveryOperation(t *testing.T) {
 				body = `{}`
 			}
 			t.Run(op.Document.Version+" "+op.ID+" "+path, func(t *testing.T) {
-				expect(t, h.do(op.Method, concrete, "", body), 401)
+				h.Do(op.Method, concrete, "", body).Expect(t, 401)
 				if strings.Contains(path, "{fromObjectType}") {
 					bad := strings.Replace(concrete, "contacts", "gadgets", 1)
-					r := h.do(op.Method, bad, "t", body)
-					expect(t, r, 400)
-					if msg := r.json(t)["message"]; msg != "Unable to infer object type from: gadgets" {
+					r := h.Do(op.Method, bad, "t", body)
+					r.Expect(t, 400)
+					if msg := r.JSON(t)["message"]; msg != "Unable to infer object type from: gadgets" {
 						t.Fatalf("message %v", msg)
 					}
 				}
 				if op.RequestSchema != nil {
-					expect(t, h.do(op.Method, concrete, "t", `{"inputs":[{"typeId":"x"}]`), 400)
-					expect(t, h.do(op.Method, concrete, "t", `{}`), 400)
-					expect(t, h.doWith(op.Method, concrete, "t", `{}`, "text/csv"), 415)
+					h.Do(op.Method, concrete, "t", `{"inputs":[{"typeId":"x"}]`).Expect(t, 400)
+					h.Do(op.Method, concrete, "t", `{}`).Expect(t, 400)
+					h.DoWith(op.Method, concrete, "t", `{}`, "text/csv").Expect(t, 415)
 				}
 			})
 		}
