@@ -5,6 +5,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -266,5 +267,58 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.HasPrefix(string(out), "mockhub: ") || strings.Contains(string(out), "listening") {
 			t.Errorf("%v: exit %d\n%s", args, code, out)
 		}
+	}
+}
+
+// TestHugeRequestsAreCutInAnswersAndJournal: a huge path is not echoed
+// whole by the 404, and the journal keeps bounded paths and headers.
+func TestHugeRequestsAreCutInAnswersAndJournal(t *testing.T) {
+	p := start(t, binary(t), t.TempDir())
+	client := &http.Client{Timeout: 20 * time.Second}
+	send := func(path string, header http.Header) (int, []byte) {
+		req, err := http.NewRequest("GET", "http://"+p.addr+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header = header
+		req.Header.Set("Authorization", "Bearer pat-na1-huge")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s %.100s…: %T", req.Method, path, err) // the error repeats the URL
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, body
+	}
+	status, body := send("/crm/"+strings.Repeat("p", 500_000), http.Header{})
+	if status != 404 || len(body) > 4096 {
+		t.Fatalf("404 for a 500 KB path: %d, %d bytes", status, len(body))
+	}
+	for range 20 {
+		if status, body := send(seedPath, http.Header{"X-Big": {strings.Repeat("b", 900_000)}}); status != 200 {
+			t.Fatalf("%d %s", status, body)
+		}
+	}
+	status, body = send("/_mockhub/requests", http.Header{})
+	var got struct {
+		Results []struct {
+			Path             string              `json:"path"`
+			PathTruncated    bool                `json:"pathTruncated"`
+			Headers          map[string][]string `json:"headers"`
+			HeadersTruncated bool                `json:"headersTruncated"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil || status != 200 || len(got.Results) != 21 {
+		t.Fatalf("journal: %d, %v, %d entries", status, err, len(got.Results))
+	}
+	if len(body) > 21*32<<10 {
+		t.Fatalf("the journal answers %d bytes for 21 requests", len(body))
+	}
+	first, last := got.Results[len(got.Results)-1], got.Results[0]
+	if !first.PathTruncated || len(first.Path) > 4096 {
+		t.Fatalf("journal keeps a %d-byte path (truncated %v)", len(first.Path), first.PathTruncated)
+	}
+	if !last.HeadersTruncated || len(last.Headers["X-Big"]) != 1 || len(last.Headers["X-Big"][0]) > 8192 {
+		t.Fatalf("journal keeps X-Big of %d bytes (truncated %v)", len(strings.Join(last.Headers["X-Big"], "")), last.HeadersTruncated)
 	}
 }
