@@ -100,6 +100,8 @@ func start(t *testing.T, bin, dir string, args ...string) *process {
 	addrc := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(pipe)
+		// Log lines echo request paths, which may be long.
+		sc.Buffer(nil, 4<<20)
 		for sc.Scan() {
 			line := sc.Text()
 			p.mu.Lock()
@@ -109,6 +111,8 @@ func start(t *testing.T, bin, dir string, args ...string) *process {
 				addrc <- m[1]
 			}
 		}
+		// Keep draining, so that the process never blocks on a full pipe.
+		io.Copy(io.Discard, pipe)
 		p.err = p.cmd.Wait()
 		close(p.done)
 	}()

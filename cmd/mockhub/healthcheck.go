@@ -22,7 +22,7 @@ func healthcheck(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var timeout time.Duration
 	fs := newFlagSet("mockhub healthcheck", "Usage: mockhub healthcheck [--addr ADDR] [--timeout D]\n\nExits 0 when the mockhub at ADDR answers GET /_mockhub/health with 200 and status ok, 1 otherwise.", stderr)
 	fs.stringVar(&addr, "addr", "ADDR", defaultAddr, "address of the mockhub to check (a wildcard host such as 0.0.0.0 means this machine)")
-	fs.durationVar(&timeout, "timeout", "HEALTHCHECK_TIMEOUT", "3s", "how long to wait for the answer")
+	fs.durationVar(&timeout, "timeout", "HEALTHCHECK_TIMEOUT", "3s", "how long to wait", "how long to wait for the answer")
 	if err := fs.parse(args); errors.Is(err, flag.ErrHelp) {
 		return nil
 	} else if err != nil {

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -21,14 +23,27 @@ func TestFlagsTakeEnvironmentDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := options{addr: "127.0.0.1:9999", logLevel: "info", seed: 7, journalSize: 42, dataDir: "/tmp/x", fixtures: "/tmp/f.json", shutdownTimeout: 3 * time.Second}
-	if o != want {
+	want := defaultOptions()
+	want.addr, want.seed, want.journalSize, want.dataDir, want.fixtures, want.shutdownTimeout = "127.0.0.1:9999", 7, 42, "/tmp/x", "/tmp/f.json", 3*time.Second
+	if !sameOptions(o, want) {
 		t.Fatalf("options = %+v, want %+v", o, want)
 	}
 	// A flag beats its variable.
 	if o, _ = parseFlags([]string{"--journal-size", "5"}, &bytes.Buffer{}); o.journalSize != 5 {
 		t.Fatalf("--journal-size 5 gave %d", o.journalSize)
 	}
+}
+
+// defaultOptions are the options without flags or variables.
+func defaultOptions() options {
+	return options{addr: "127.0.0.1:4010", logLevel: slog.LevelInfo, journalSize: 1000, shutdownTimeout: 10 * time.Second,
+		readTimeout: 60 * time.Second, writeTimeout: 2 * time.Minute, idleTimeout: 2 * time.Minute, maxConns: 4096}
+}
+
+// sameOptions compares options but for their source function.
+func sameOptions(a, b options) bool {
+	a.source, b.source = nil, nil
+	return reflect.DeepEqual(a, b)
 }
 
 // clearEnv unsets every MOCKHUB_* variable for the test.
@@ -48,8 +63,7 @@ func TestFlagDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := options{addr: "127.0.0.1:4010", logLevel: "info", journalSize: 1000, shutdownTimeout: 10 * time.Second}
-	if o != want {
+	if want := defaultOptions(); !sameOptions(o, want) {
 		t.Fatalf("options = %+v, want %+v", o, want)
 	}
 }
@@ -76,6 +90,10 @@ func TestHelpListsEveryFlagWithEnvAndDefault(t *testing.T) {
 		`--data-dir (env MOCKHUB_DATA_DIR, default "")`,
 		`--fixtures (env MOCKHUB_FIXTURES, default "")`,
 		`--shutdown-timeout (env MOCKHUB_SHUTDOWN_TIMEOUT, default "10s")`,
+		`--read-timeout (env MOCKHUB_READ_TIMEOUT, default "60s")`,
+		`--write-timeout (env MOCKHUB_WRITE_TIMEOUT, default "2m")`,
+		`--idle-timeout (env MOCKHUB_IDLE_TIMEOUT, default "2m")`,
+		`--max-conns (env MOCKHUB_MAX_CONNS, default "4096")`,
 		`--version`,
 		`mockhub healthcheck`,
 	} {

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/mockhub/mockhub/internal/reqctx"
 )
@@ -163,27 +165,42 @@ func Unauthenticated() *Error {
 	}
 }
 
+// MaxEchoedPath is how many bytes of a request's path (or method) an error
+// echoes; a longer one is cut there and ends with "…", so that the answer
+// to a huge path stays small.
+const MaxEchoedPath = 1024
+
+// Capped returns s cut to at most limit bytes, on a character boundary,
+// followed by "…" when it was cut.
+func Capped(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
 // RouteNotFound answers a path no operation serves.
 func RouteNotFound(method, path string) *Error {
 	return &Error{
 		Status:   http.StatusNotFound,
 		Category: CategoryObjectNotFound,
 		Message:  MsgNotFound,
-		Context:  map[string][]string{"method": {method}, "path": {path}},
+		Context:  map[string][]string{"method": {Capped(method, MaxEchoedPath)}, "path": {Capped(path, MaxEchoedPath)}},
 	}
 }
 
-// MethodNotAllowed answers a known path called with the wrong method.
+// MethodNotAllowed answers a known path called with the wrong method. Allow
+// is one header listing the methods, as RFC 9110 writes it.
 func MethodNotAllowed(method, path string, allowed []string) *Error {
-	h := http.Header{}
-	for _, m := range allowed {
-		h.Add("Allow", m)
-	}
 	return &Error{
 		Status:   http.StatusMethodNotAllowed,
 		Category: CategoryValidation,
-		Message:  fmt.Sprintf("HTTP method %s is not supported by this resource: %s", method, path),
-		Header:   h,
+		Message:  fmt.Sprintf("HTTP method %s is not supported by this resource: %s", Capped(method, MaxEchoedPath), Capped(path, MaxEchoedPath)),
+		Header:   http.Header{"Allow": {strings.Join(allowed, ",")}},
 	}
 }
 

@@ -3,7 +3,9 @@ package apierr
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/mockhub/mockhub/internal/reqctx"
 )
@@ -36,5 +38,38 @@ func TestNewBatchErrorHasEveryRequiredField(t *testing.T) {
 	b, _ := json.Marshal(NewBatchError(CategoryValidation, "m", nil))
 	if string(b) != `{"status":"error","category":"VALIDATION_ERROR","message":"m","context":{},"errors":[],"links":{}}` {
 		t.Fatalf("%s", b)
+	}
+}
+
+func TestEchoedPathIsCapped(t *testing.T) {
+	long := "/crm/" + strings.Repeat("é", 300_000) // 600 KB, two bytes a character
+	tests := []struct {
+		name string
+		err  *Error
+	}{
+		{"404", RouteNotFound("GET", long)},
+		{"405", MethodNotAllowed("PATCH", long, []string{"GET"})},
+		{"404 method", RouteNotFound(strings.Repeat("X", 100_000), "/x")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := tt.err.Body("id")
+			if len(body) > 3*MaxEchoedPath {
+				t.Fatalf("body of %d bytes for a %d-byte path", len(body), len(long))
+			}
+			if !utf8.Valid(body) || !strings.Contains(string(body), "…") {
+				t.Fatalf("path not cut cleanly: %.200s", body)
+			}
+		})
+	}
+	if got := RouteNotFound("GET", "/short").Context["path"][0]; got != "/short" {
+		t.Fatalf("a short path became %q", got)
+	}
+}
+
+func TestMethodNotAllowedSendsOneAllowHeader(t *testing.T) {
+	e := MethodNotAllowed("PATCH", "/x", []string{"GET", "POST", "PUT"})
+	if got := e.Header.Values("Allow"); len(got) != 1 || got[0] != "GET,POST,PUT" {
+		t.Fatalf("Allow = %q, want one value GET,POST,PUT", got)
 	}
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -74,20 +75,24 @@ func NewTokens(entries []Token, clk clock.Clock) (*Tokens, error) {
 func ParseTokens(data []byte, clk clock.Clock) (*Tokens, error) {
 	var f TokensFile
 	if err := decode.Strict(data, &f); err != nil {
-		return nil, err
+		return nil, decode.Plain(err)
 	}
 	return NewTokens(f.Tokens, clk)
 }
 
-// LoadTokens reads a --tokens file.
+// LoadTokens reads a --tokens file. Its errors start with the path.
 func LoadTokens(path string, clk clock.Clock) (*Tokens, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("tokens: %w", err)
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named below, without Go's "open"
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	t, err := ParseTokens(data, clk)
 	if err != nil {
-		return nil, fmt.Errorf("tokens %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return t, nil
 }

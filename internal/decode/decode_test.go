@@ -46,3 +46,34 @@ func TestStrict(t *testing.T) {
 		t.Errorf("YAML timestamp: %+v %v", got.At, err)
 	}
 }
+
+func TestPlain(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+	}{
+		{`{"n":"abc"}`, `n must be a whole number, got a string`},
+		{`{"n":1.5}`, `n must be a whole number, got 1.5`},
+		{`{"name":3}`, `name must be a string, got a number`},
+		{`{"items":{}}`, `items must be a list, got an object`},
+		{`{"items":[true]}`, `items must be a string, got true or false`},
+		{`[1]`, `the value must be an object, got a list`},
+		{`{"bogus":1}`, `unknown field "bogus"`},
+		{`{"name":`, `the document ends in the middle of a value`},
+		{`{"name" 1}`, `invalid JSON at byte 9: invalid character '1' after object key`},
+	}
+	for _, tt := range tests {
+		var d doc
+		err := JSON([]byte(tt.in), &d)
+		if err == nil {
+			t.Errorf("%s: accepted", tt.in)
+			continue
+		}
+		if got := Plain(err).Error(); got != tt.want {
+			t.Errorf("Plain(%q) = %q, want %q", err, got, tt.want)
+		}
+	}
+	if err := Strict([]byte("n: abc\n"), &doc{}); Plain(err).Error() != "n must be a whole number, got a string" {
+		t.Errorf("YAML: %v", Plain(err))
+	}
+}

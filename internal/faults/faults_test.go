@@ -306,3 +306,51 @@ func BenchmarkDecideNoRules(b *testing.B) {
 		}
 	}
 }
+
+// TestRuleErrorsArePlain: a rules file, a rule or a header with a value of
+// the wrong type is refused in plain words, naming the field.
+func TestRuleErrorsArePlain(t *testing.T) {
+	tests := []struct {
+		name string
+		err  func() error
+		want string
+	}{
+		{"file, YAML", func() error {
+			_, err := ParseFile([]byte("rules:\n  - fault: {kind: latency, ms: abc}\n"))
+			return err
+		}, "fault latency: ms must be a whole number, got a string"},
+		{"file, JSON", func() error {
+			_, err := ParseFile([]byte(`{"rules":[{"match":{"path":5},"fault":{"kind":"hang"}}]}`))
+			return err
+		}, "rules.match.path must be a string, got a number"},
+		{"file, unknown field", func() error {
+			_, err := ParseFile([]byte(`{"rules":[],"extra":1}`))
+			return err
+		}, `unknown field "extra"`},
+		{"rule", func() error {
+			var r Rule
+			return json.Unmarshal([]byte(`{"fault":{"kind":"status","status":"503"}}`), &r)
+		}, "fault status: status must be a whole number, got a string"},
+		{"header", func() error {
+			_, err := ParseHeader("latency;ms=soon")
+			return err
+		}, "fault latency: ms must be a whole number, got a string"},
+		{"missing file", func() error {
+			_, err := LoadFile("/nonexistent/faults.yaml")
+			return err
+		}, "/nonexistent/faults.yaml: no such file or directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.err()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
+			}
+			for _, internal := range []string{"json:", "Go struct", "Go value", "open "} {
+				if strings.Contains(err.Error(), internal) {
+					t.Fatalf("err %q shows Go's %q", err, internal)
+				}
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package faults
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -17,7 +18,7 @@ type File struct {
 func ParseFile(data []byte) ([]Rule, error) {
 	var f File
 	if err := decode.Strict(data, &f); err != nil {
-		return nil, err
+		return nil, decode.Plain(err)
 	}
 	for i, r := range f.Rules {
 		if _, err := compile(r); err != nil {
@@ -27,15 +28,19 @@ func ParseFile(data []byte) ([]Rule, error) {
 	return f.Rules, nil
 }
 
-// LoadFile reads a --faults file.
+// LoadFile reads a --faults file. Its errors start with the path.
 func LoadFile(path string) ([]Rule, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("faults: %w", err)
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named below, without Go's "open"
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	rules, err := ParseFile(data)
 	if err != nil {
-		return nil, fmt.Errorf("faults %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return rules, nil
 }

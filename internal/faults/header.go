@@ -49,7 +49,7 @@ func ParseHeader(v string) (Fault, error) {
 		return nil, err
 	}
 	if err := decode.JSON(data, f); err != nil {
-		return nil, fmt.Errorf("fault %s: %w", kind, err)
+		return nil, fmt.Errorf("fault %s: %w", kind, decode.Plain(err))
 	}
 	if err := f.check(); err != nil {
 		return nil, fmt.Errorf("fault %s: %w", kind, err)

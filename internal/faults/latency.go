@@ -17,7 +17,9 @@ const maxDelay = 10 * time.Minute
 // it is there for clients' timeouts. It ends early when the client gives up
 // (the request is aborted) or the server shuts down: then the real answer
 // goes out at once, so that a graceful shutdown completes the request
-// instead of dropping it or waiting out the delay.
+// instead of dropping it or waiting out the delay. While the delay runs the
+// request is exempt from the server's read and write timeouts, so a delay
+// longer than them still answers.
 type Latency struct {
 	Ms       int `json:"ms"`
 	JitterMs int `json:"jitterMs,omitempty"`
@@ -47,6 +49,7 @@ func (f *Latency) Delay(random Random) time.Duration {
 func (f *Latency) Serve(x *Exchange, w http.ResponseWriter, r *http.Request, next http.Handler) {
 	t := time.NewTimer(f.Delay(x.Random))
 	defer t.Stop()
+	holdWithoutTimeouts(w)
 	select {
 	case <-t.C:
 		next.ServeHTTP(w, r)

@@ -54,7 +54,7 @@ func (s *Spec) UnmarshalJSON(data []byte) error {
 	delete(raw, "kind")
 	rest, _ := json.Marshal(raw)
 	if err := decode.JSON(rest, f); err != nil {
-		return fmt.Errorf("fault %s: %w", kind, err)
+		return fmt.Errorf("fault %s: %w", kind, decode.Plain(err))
 	}
 	if err := f.check(); err != nil {
 		return fmt.Errorf("fault %s: %w", kind, err)

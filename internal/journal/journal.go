@@ -1,13 +1,18 @@
 // Package journal records the API requests mockhub served, so a test can
-// check what the code under test sent. It is a fixed-size ring: when full,
-// each new entry replaces the oldest, so memory stays flat however many
-// requests arrive.
+// check what the code under test sent. It is bounded twice: by a count of
+// entries and by bytes. Each entry keeps at most MaxPath bytes of path,
+// MaxQuery of query, MaxHeaderValue of each header value, MaxHeaders of
+// headers in all and MaxBody of body; beyond Size entries or MaxBytes in
+// all, the oldest entries go. So memory stays flat however many requests
+// arrive and whatever they carry.
 package journal
 
 import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"runtime/debug"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -32,7 +37,14 @@ type Entry struct {
 	// MaxBody bytes are kept.
 	Body          string `json:"body"`
 	BodyTruncated bool   `json:"bodyTruncated,omitempty"`
-	Status        int    `json:"status"`
+	// PathTruncated, QueryTruncated and HeadersTruncated say that the path,
+	// the query or some headers were longer than an entry keeps: the path
+	// and query are cut, long header values are cut and headers beyond the
+	// entry's budget are left out.
+	PathTruncated    bool `json:"pathTruncated,omitempty"`
+	QueryTruncated   bool `json:"queryTruncated,omitempty"`
+	HeadersTruncated bool `json:"headersTruncated,omitempty"`
+	Status           int  `json:"status"`
 	// DurationMs is wall-clock time spent serving the request.
 	DurationMs    float64 `json:"durationMs"`
 	Portal        int64   `json:"portal,omitempty"`
@@ -50,51 +62,186 @@ func (e *Entry) DecodeBody(v any) error {
 	return nil
 }
 
-// MaxBody is how many body bytes an entry keeps.
-const MaxBody = 64 << 10
+// What one entry keeps at most, and what the journal holds in all.
+const (
+	// MaxBody is how many body bytes an entry keeps.
+	MaxBody = 64 << 10
+	// MaxPath and MaxQuery bound the path and the query string.
+	MaxPath  = 4 << 10
+	MaxQuery = 16 << 10
+	// MaxHeaderValue bounds each header value, MaxHeaders an entry's
+	// headers together (names, values and their bookkeeping as size
+	// estimates it).
+	MaxHeaderValue = 8 << 10
+	MaxHeaders     = 64 << 10
+	// MaxBytes bounds the estimated memory of all entries together.
+	MaxBytes = 64 << 20
+)
+
+// entryOverhead is what an entry costs besides its strings: the Entry, the
+// header map and the slices of its values, estimated high.
+const (
+	entryOverhead  = 512
+	headerOverhead = 64
+	valueOverhead  = 16
+)
+
+// freeAfterClear is how many bytes a clear must release for the journal to
+// hand the memory back to the operating system at once, instead of when the
+// runtime gets to it.
+const freeAfterClear = 16 << 20
 
 // Journal is a bounded, goroutine-safe request log.
 type Journal struct {
+	size     int
+	maxBytes int64
+
 	mu      sync.Mutex
-	entries []Entry // ring of cap size
-	next    int     // index the next entry goes to
-	full    bool
+	entries []Entry // ring, grown up to size; oldest at head
+	head    int
+	n       int
+	bytes   int64
 	seq     uint64
 }
 
-// New returns a journal that keeps the size most recent entries. A size of
-// zero or less keeps nothing.
+// New returns a journal that keeps the size most recent entries, within
+// MaxBytes. A size of zero or less keeps nothing.
 func New(size int) *Journal {
-	return &Journal{entries: make([]Entry, max(size, 0))}
+	return &Journal{size: max(size, 0), maxBytes: MaxBytes}
 }
 
 // Size returns the bound.
-func (j *Journal) Size() int { return len(j.entries) }
+func (j *Journal) Size() int { return j.size }
 
-// Add records e, assigning its Seq.
+// Bytes returns the estimated memory the entries hold.
+func (j *Journal) Bytes() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.bytes
+}
+
+// Add records e, assigning its Seq. What it keeps of e is cut to the
+// entry's bounds, and copied where cut, so that e's long strings are not
+// kept alive.
 func (j *Journal) Add(e Entry) {
-	if len(j.entries) == 0 {
+	if j.size == 0 {
 		return
 	}
+	bound(&e)
+	cost := size(&e)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
 	e.Seq = j.seq
-	j.entries[j.next] = e
-	j.next++
-	if j.next == len(j.entries) {
-		j.next, j.full = 0, true
+	for j.n > 0 && (j.n == j.size || j.bytes+cost > j.maxBytes) {
+		j.dropOldest()
 	}
+	if j.n == len(j.entries) {
+		grown := make([]Entry, min(max(2*len(j.entries), 16), j.size))
+		for i := range j.n {
+			grown[i] = j.entries[(j.head+i)%len(j.entries)]
+		}
+		j.entries, j.head = grown, 0
+	}
+	j.entries[(j.head+j.n)%len(j.entries)] = e
+	j.n++
+	j.bytes += cost
+}
+
+func (j *Journal) dropOldest() {
+	j.bytes -= size(&j.entries[j.head])
+	j.entries[j.head] = Entry{}
+	j.head = (j.head + 1) % len(j.entries)
+	j.n--
+}
+
+// bound cuts e's strings to an entry's bounds.
+func bound(e *Entry) {
+	e.Path, e.PathTruncated = cut(e.Path, MaxPath, e.PathTruncated)
+	e.Query, e.QueryTruncated = cut(e.Query, MaxQuery, e.QueryTruncated)
+	e.Body, e.BodyTruncated = cut(e.Body, MaxBody, e.BodyTruncated)
+	e.Method, _ = cut(e.Method, 64, false)
+	if headerBytes(e.Header) <= MaxHeaders && !longValue(e.Header) {
+		return
+	}
+	// Names are kept in order, so which headers an entry keeps does not
+	// depend on map iteration.
+	names := make([]string, 0, len(e.Header))
+	for name := range e.Header {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	kept := make(http.Header, len(names))
+	budget := MaxHeaders
+	for _, name := range names {
+		if budget < headerOverhead+len(name) {
+			e.HeadersTruncated = true
+			break
+		}
+		budget -= headerOverhead + len(name)
+		var vs []string
+		for _, v := range e.Header[name] {
+			if budget < valueOverhead {
+				e.HeadersTruncated = true
+				break
+			}
+			budget -= valueOverhead
+			limit := min(MaxHeaderValue, budget)
+			if len(v) > limit {
+				e.HeadersTruncated = true
+			}
+			v, _ = cut(v, limit, false)
+			budget -= len(v)
+			vs = append(vs, v)
+		}
+		kept[name] = vs
+	}
+	e.Header = kept
+}
+
+func longValue(h http.Header) bool {
+	for _, vs := range h {
+		for _, v := range vs {
+			if len(v) > MaxHeaderValue {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// headerBytes estimates what h holds in memory, as size counts it.
+func headerBytes(h http.Header) int {
+	n := 0
+	for name, vs := range h {
+		n += headerOverhead + len(name)
+		for _, v := range vs {
+			n += valueOverhead + len(v)
+		}
+	}
+	return n
+}
+
+// cut returns s cut to limit bytes (copied, so that the rest can be
+// collected) and whether it was cut, or already had been.
+func cut(s string, limit int, already bool) (string, bool) {
+	if len(s) <= limit {
+		return s, already
+	}
+	return strings.Clone(s[:limit]), true
+}
+
+// size estimates what e holds in memory.
+func size(e *Entry) int64 {
+	n := entryOverhead + len(e.Method) + len(e.Path) + len(e.Query) + len(e.Body) + len(e.CorrelationID) + len(e.OperationID) + len(e.Fault)
+	return int64(n + headerBytes(e.Header))
 }
 
 // Len returns how many entries are held.
 func (j *Journal) Len() int {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.full {
-		return len(j.entries)
-	}
-	return j.next
+	return j.n
 }
 
 // List returns the entries f selects, newest first.
@@ -102,13 +249,8 @@ func (j *Journal) List(f Filter) []Entry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := []Entry{}
-	n := j.next
-	if j.full {
-		n = len(j.entries)
-	}
-	for i := 0; i < n; i++ {
-		idx := (j.next - 1 - i + len(j.entries)) % len(j.entries)
-		e := j.entries[idx]
+	for i := j.n - 1; i >= 0; i-- {
+		e := j.entries[(j.head+i)%len(j.entries)]
 		if !f.Match(&e) {
 			continue
 		}
@@ -120,39 +262,42 @@ func (j *Journal) List(f Filter) []Entry {
 	return out
 }
 
-// Clear removes every entry.
+// Clear removes every entry and releases their memory.
 func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	clear(j.entries)
-	j.next, j.full = 0, false
+	freed := j.bytes
+	j.entries, j.head, j.n, j.bytes = nil, 0, 0, 0
+	release(freed)
 }
 
 // ClearPortal removes the entries of one portal, keeping the others in
 // order.
 func (j *Journal) ClearPortal(portal int64) {
-	if len(j.entries) == 0 {
+	if j.size == 0 {
 		return
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	n := j.next
-	if j.full {
-		n = len(j.entries)
-	}
-	kept := make([]Entry, 0, n)
-	for i := 0; i < n; i++ {
-		idx := i
-		if j.full {
-			idx = (j.next + i) % len(j.entries)
-		}
-		if e := j.entries[idx]; e.Portal != portal {
+	var kept []Entry
+	var bytes int64
+	for i := range j.n {
+		if e := j.entries[(j.head+i)%len(j.entries)]; e.Portal != portal {
 			kept = append(kept, e)
+			bytes += size(&e)
 		}
 	}
-	clear(j.entries)
-	copy(j.entries, kept)
-	j.next, j.full = len(kept)%len(j.entries), len(kept) == len(j.entries)
+	freed := j.bytes - bytes
+	j.entries, j.head, j.n, j.bytes = kept, 0, len(kept), bytes
+	release(freed)
+}
+
+// release hands freed memory back to the operating system when a clear
+// freed much of it: the runtime would otherwise keep it mapped for minutes.
+func release(freed int64) {
+	if freed >= freeAfterClear {
+		go debug.FreeOSMemory()
+	}
 }
 
 // Filter selects entries; zero fields select everything.

@@ -2,6 +2,9 @@ package journal
 
 import (
 	"fmt"
+	"net/http"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -100,5 +103,79 @@ func BenchmarkAdd(b *testing.B) {
 	e := Entry{Method: "GET", Path: "/crm/v4/a", Status: 200}
 	for b.Loop() {
 		j.Add(e)
+	}
+}
+
+// heap is the live heap after a collection.
+func heap() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
+
+// TestHugeRequestsStayWithinBytes: entries with huge headers, paths and
+// queries are cut to an entry's bounds, and the journal to its byte bound,
+// without keeping the requests' long strings alive.
+func TestHugeRequestsStayWithinBytes(t *testing.T) {
+	const maxBytes = 4 << 20
+	j := New(1000)
+	j.maxBytes = maxBytes
+	before := heap()
+	many := http.Header{}
+	for i := range 3000 {
+		many[fmt.Sprintf("X-H-%04d", i)] = []string{"v"}
+	}
+	for i := range 200 {
+		huge := strings.Repeat(string(rune('a'+i%26)), 1<<20) // a new 1 MB string each time
+		h := many.Clone()
+		h["X-Huge"] = []string{huge, "second"}
+		j.Add(Entry{Method: "GET", Path: "/" + huge, Query: "q=" + huge, Header: h, Body: huge})
+		if b := j.Bytes(); b > maxBytes {
+			t.Fatalf("after %d entries the journal holds %d bytes, over its bound of %d", i+1, b, maxBytes)
+		}
+	}
+	if grown := heap() - before; grown > 2*maxBytes {
+		t.Fatalf("the heap grew by %d bytes for a journal bound to %d", grown, maxBytes)
+	}
+	e := j.List(Filter{Limit: 1})[0]
+	if e.Seq != 200 || !e.PathTruncated || !e.QueryTruncated || !e.BodyTruncated || !e.HeadersTruncated {
+		t.Fatalf("newest entry %d: truncated path %v, query %v, body %v, headers %v", e.Seq, e.PathTruncated, e.QueryTruncated, e.BodyTruncated, e.HeadersTruncated)
+	}
+	if len(e.Path) != MaxPath || len(e.Query) != MaxQuery || len(e.Body) != MaxBody || headerBytes(e.Header) > MaxHeaders {
+		t.Fatalf("kept path %d, query %d, body %d, headers %d bytes", len(e.Path), len(e.Query), len(e.Body), headerBytes(e.Header))
+	}
+	for name, vs := range e.Header {
+		for _, v := range vs {
+			if len(v) > MaxHeaderValue {
+				t.Fatalf("header %s keeps %d bytes", name, len(v))
+			}
+		}
+	}
+	// Headers are kept in name order: the first ones, not a random few.
+	if _, ok := e.Header["X-H-0000"]; !ok {
+		t.Fatal("the first header by name was dropped")
+	}
+	j.Clear()
+	if j.Len() != 0 || j.Bytes() != 0 {
+		t.Fatalf("after Clear: %d entries, %d bytes", j.Len(), j.Bytes())
+	}
+}
+
+// TestSmallRequestsAreKeptWhole: entries within the bounds are kept as
+// they came, and the count bound still holds.
+func TestSmallRequestsAreKeptWhole(t *testing.T) {
+	j := New(5)
+	h := http.Header{"Content-Type": {"application/json"}, "X-Long": {strings.Repeat("x", MaxHeaderValue)}}
+	for range 7 {
+		j.Add(Entry{Method: "POST", Path: "/crm/v4/x", Query: "a=1", Header: h, Body: `{"inputs":[]}`})
+	}
+	got := j.List(Filter{})
+	if len(got) != 5 || got[0].Seq != 7 {
+		t.Fatalf("%d entries, newest %d", len(got), got[0].Seq)
+	}
+	e := got[0]
+	if e.PathTruncated || e.QueryTruncated || e.HeadersTruncated || e.BodyTruncated || len(e.Header["X-Long"][0]) != MaxHeaderValue {
+		t.Fatalf("a request within the bounds was cut: %+v", e)
 	}
 }

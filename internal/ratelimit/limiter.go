@@ -29,15 +29,31 @@ type Limiter struct {
 	tier    Tier
 	enforce bool
 	clock   clock.Clock
+	// epoch is the origin of the windows' timestamps.
+	epoch time.Time
 
 	mu      sync.Mutex
 	portals map[int64]*window
+	// sweepAt is the portal count whose next new portal triggers a sweep,
+	// nextSweep the clock time after which any request does.
+	sweepAt   int
+	nextSweep time.Time
 }
+
+// Sweeps forget the portals whose windows have all passed. One runs when
+// the number of portals has doubled since the last (so its cost is
+// amortised over the new portals) and at most every sweepEvery of clock
+// time otherwise, so that a flood of tokens that stops is forgotten too.
+const (
+	minSweep   = 1024
+	sweepEvery = time.Minute
+)
 
 // New returns a limiter for tier on clk. With enforce off it counts and
 // reports but never refuses.
 func New(tier Tier, enforce bool, clk clock.Clock) *Limiter {
-	return &Limiter{tier: tier, enforce: enforce, clock: clk, portals: map[int64]*window{}}
+	now := clk.Now()
+	return &Limiter{tier: tier, enforce: enforce, clock: clk, epoch: now, portals: map[int64]*window{}, sweepAt: minSweep, nextSweep: now.Add(sweepEvery)}
 }
 
 // Tier returns the limiter's tier.
@@ -47,15 +63,23 @@ func (l *Limiter) Tier() Tier { return l.tier }
 func (l *Limiter) Enforced() bool { return l.enforce }
 
 // window is one portal's counts: the arrival times of the requests in the
-// last ten seconds (a ring of at most TenSecondly entries, oldest first) and
-// the number of requests on the current UTC day.
+// last ten seconds and the number of requests on the current UTC day.
+// Arrival times are nanoseconds since the limiter's epoch in a ring (oldest
+// at head) that grows as requests arrive, up to the tier's TenSecondly
+// entries, and is released when the window empties: a portal whose
+// requests are all exempt from the window never allocates one. A portal
+// with an empty ring and no requests today is forgotten; it counts as a new
+// portal would.
 type window struct {
-	times []time.Time
-	head  int
-	n     int
-	day   int64
-	daily int
+	times []int64
+	head  int32
+	n     int32
+	day   int32
+	daily int32
 }
+
+// empty reports whether w holds nothing a new window would not.
+func (w *window) empty() bool { return w.n == 0 && w.daily == 0 }
 
 // Request says how one request counts.
 type Request struct {
@@ -98,74 +122,121 @@ func (l *Limiter) Peek(req Request) Usage {
 
 func (l *Limiter) use(req Request, count bool) Usage {
 	now := l.clock.Now()
+	at := int64(now.Sub(l.epoch))
+	day := int32(now.Unix() / 86400)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	w := l.portals[req.Portal]
-	if w == nil {
-		w = &window{times: make([]time.Time, l.tier.TenSecondly)}
-		l.portals[req.Portal] = w
+	// The counts are worked on in a copy, so that a portal seen for the
+	// first time allocates nothing unless it has something to keep.
+	var w window
+	stored := l.portals[req.Portal]
+	if stored != nil {
+		w = *stored
 	}
-	w.expire(now)
+	w.expire(at, day)
 	countTen := count && !req.ExemptTenSecondly
 	countDay := count && !req.ExemptDaily && !req.OAuth
 	refused := ""
 	if l.enforce && count {
 		switch {
-		case countDay && w.daily >= l.tier.Daily:
+		case countDay && int(w.daily) >= l.tier.Daily:
 			refused = PolicyDaily
-		case countTen && w.n >= len(w.times):
+		case countTen && int(w.n) >= l.tier.TenSecondly:
 			refused = PolicyTenSecondly
 		}
 	}
 	if refused == "" {
 		if countTen {
-			w.add(now)
+			w.add(at, l.tier.TenSecondly)
 		}
 		if countDay {
 			w.daily++
 		}
 	}
+	if stored != nil {
+		*stored = w
+	} else if !w.empty() {
+		stored = new(window)
+		*stored = w
+		l.portals[req.Portal] = stored
+	}
+	if len(l.portals) >= l.sweepAt || now.After(l.nextSweep) {
+		l.sweep(at, day, now)
+	}
 	u := Usage{
 		Max:       l.tier.TenSecondly,
-		Remaining: max(l.tier.TenSecondly-w.n, 0),
+		Remaining: max(l.tier.TenSecondly-int(w.n), 0),
 		Secondly:  max(l.tier.TenSecondly/10, 1),
 		Daily:     l.tier.Daily,
 		ShowDaily: !req.OAuth,
 		Refused:   refused,
 	}
-	u.SecondlyRemaining = max(u.Secondly-w.since(now.Add(-time.Second)), 0)
-	u.DailyRemaining = max(l.tier.Daily-w.daily, 0)
+	u.SecondlyRemaining = max(u.Secondly-w.since(at-int64(time.Second)), 0)
+	u.DailyRemaining = max(l.tier.Daily-int(w.daily), 0)
 	return u
 }
 
-// expire drops requests older than the window and the count of past days.
-func (w *window) expire(now time.Time) {
-	cutoff := now.Add(-Interval)
-	for w.n > 0 && !w.times[w.head].After(cutoff) {
-		w.head = (w.head + 1) % len(w.times)
+// sweep forgets every portal whose windows have passed. The map is
+// rebuilt when most of it goes, since a Go map never shrinks.
+func (l *Limiter) sweep(at int64, day int32, now time.Time) {
+	peak := len(l.portals)
+	for p, w := range l.portals {
+		if w.expire(at, day); w.empty() {
+			delete(l.portals, p)
+		}
+	}
+	if len(l.portals) < peak/2 {
+		kept := make(map[int64]*window, len(l.portals))
+		for p, w := range l.portals {
+			kept[p] = w
+		}
+		l.portals = kept
+	}
+	l.sweepAt = max(2*len(l.portals), minSweep)
+	l.nextSweep = now.Add(sweepEvery)
+}
+
+// expire drops requests older than the window, releasing the ring once it
+// is empty, and the count of past days.
+func (w *window) expire(at int64, day int32) {
+	cutoff := at - int64(Interval)
+	for w.n > 0 && w.times[w.head] <= cutoff {
+		w.head = (w.head + 1) % int32(len(w.times))
 		w.n--
 	}
-	if day := now.Unix() / 86400; day != w.day {
+	if w.n == 0 {
+		w.times, w.head = nil, 0
+	}
+	if day != w.day {
 		w.day, w.daily = day, 0
 	}
 }
 
-// add records a request at now. When the ring is full (enforcement off) the
-// oldest entry makes room, so the count saturates at the limit.
-func (w *window) add(now time.Time) {
-	if w.n == len(w.times) {
-		w.head = (w.head + 1) % len(w.times)
-		w.n--
+// add records a request at at. The ring grows (doubling, from 4) up to
+// limit entries; when it is full at limit (enforcement off) the oldest
+// entry makes room, so the count saturates at the limit.
+func (w *window) add(at int64, limit int) {
+	if int(w.n) == len(w.times) {
+		if len(w.times) < limit {
+			grown := make([]int64, min(max(2*len(w.times), 4), limit))
+			for i := range w.n {
+				grown[i] = w.times[(w.head+i)%int32(len(w.times))]
+			}
+			w.times, w.head = grown, 0
+		} else {
+			w.head = (w.head + 1) % int32(len(w.times))
+			w.n--
+		}
 	}
-	w.times[(w.head+w.n)%len(w.times)] = now
+	w.times[(w.head+w.n)%int32(len(w.times))] = at
 	w.n++
 }
 
 // since counts the requests in the window that arrived after t.
-func (w *window) since(t time.Time) int {
+func (w *window) since(t int64) int {
 	c := 0
 	for i := w.n - 1; i >= 0; i-- {
-		if !w.times[(w.head+i)%len(w.times)].After(t) {
+		if w.times[(w.head+i)%int32(len(w.times))] <= t {
 			break
 		}
 		c++
@@ -220,4 +291,11 @@ func (u Usage) WriteHeaders(h http.Header) {
 		h[HeaderDaily] = vals[4:5:5]
 		h[HeaderDailyRemaining] = vals[5:6:6]
 	}
+}
+
+// portalCount is how many portals have counters.
+func (l *Limiter) portalCount() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.portals)
 }
