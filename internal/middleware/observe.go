@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mockhub/mockhub/internal/apierr"
 	"github.com/mockhub/mockhub/internal/reqctx"
 )
 
@@ -25,7 +26,8 @@ func Observe(log *slog.Logger, record Recorder) func(http.Handler) http.Handler 
 				if log.Enabled(r.Context(), slog.LevelInfo) {
 					log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 						slog.String("method", r.Method),
-						slog.String("path", r.URL.Path),
+						// A hostile path must not make a hostile log line.
+						slog.String("path", apierr.Capped(r.URL.Path, apierr.MaxEchoedPath)),
 						slog.Int("status", rec.status),
 						slog.Duration("duration", elapsed),
 						slog.Int64("portal", info.PortalID),
