@@ -243,10 +243,8 @@ func (h *harness) appliedIn(portal int64) string {
 	return ""
 }
 
-var (
-	stamp   = endpoint.FormatTime(start)
-	results = func(ds ...int) []int { return append([]int{}, ds...) }
-)
+// stamp is the arrival time of every request on the harness's clock.
+var stamp = endpoint.FormatTime(start)
 
 func TestBatchAllSucceed(t *testing.T) {
 	tests := []struct {
