@@ -168,9 +168,16 @@ func serve[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, input
 		// The envelope's timestamps say when the change lands: PENDING has
 		// not started, so both startedAt and completedAt are the due time;
 		// PROCESSING has started, so startedAt is now. Both keep
-		// requestedAt <= startedAt <= completedAt.
+		// requestedAt <= startedAt <= completedAt: a PROCESSING batch due
+		// before its handler started (applyAfterMs shorter than the time
+		// the request took to get here) completes no earlier than it
+		// started.
+		completed := due
+		if completed.Before(started) {
+			completed = started
+		}
 		if env, ok := r.Body.(Envelope); ok {
-			env.StartedAt, env.CompletedAt = endpoint.FormatTime(started), endpoint.FormatTime(due)
+			env.StartedAt, env.CompletedAt = endpoint.FormatTime(started), endpoint.FormatTime(completed)
 			r.Body = env
 		}
 		return r, nil

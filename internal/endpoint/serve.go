@@ -76,11 +76,13 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.StartedAt = e.d.Clock.Now()
 	out, err := e.h(c)
 	if err != nil {
+		// A HubSpot-shaped error keeps its shape when wrapped with context.
 		var shaped *apierr.Error
 		if !errors.As(err, &shaped) {
 			e.d.Log.Error("request failed", "operation", e.op.ID, "portal", c.PortalID, "correlationId", info.CorrelationID, "error", err)
+			shaped = apierr.Internal()
 		}
-		apierr.Write(w, r, apierr.From(err))
+		apierr.Write(w, r, shaped)
 		return
 	}
 	WriteJSON(w, out)
