@@ -136,7 +136,8 @@ func run(cfg config) (*report, error) {
 	rep := &report{Binary: bin, Addr: addr, Config: cfg.public()}
 	startTook, err := srv.start(ctx)
 	if err != nil {
-		return nil, err
+		srv.kill()
+		return nil, withLog(err, srv.logPath)
 	}
 	rep.Starts = append(rep.Starts, startTook.Seconds())
 	addRules(addr, c)
@@ -179,7 +180,7 @@ supervise:
 			d := cfg.killEvery*4/5 + time.Duration(rng.Int64N(int64(cfg.killEvery*2/5)+1))
 			killAt = time.After(d)
 		}
-		planned := false
+		planned := true
 		select {
 		case <-loadCtx.Done():
 			break supervise
@@ -187,24 +188,26 @@ supervise:
 			c.inc("unplanned exits")
 			rep.LogTail = tail(srv.logPath, 20)
 			srv.markDown()
+			planned = false
 		case <-killAt:
 			srv.kill()
 			c.inc("kills")
-			planned = true
 		}
 		took, err := srv.start(ctx)
 		if err != nil {
-			fatal = err
+			fatal = withLog(err, srv.logPath)
 			break
 		}
 		rep.Starts = append(rep.Starts, took.Seconds())
 		addRules(addr, c)
 		srv.open()
-		if planned {
-			v := ld.verifyAll(loadCtx, fmt.Sprintf("after restart %d", len(rep.Starts)-1), cfg.verifyLimit)
-			if loadCtx.Err() == nil {
-				rep.Verifications = append(rep.Verifications, v)
-			}
+		when := fmt.Sprintf("after restart %d", len(rep.Starts)-1)
+		if !planned {
+			when += " (unplanned)"
+		}
+		v := ld.verifyAll(loadCtx, when, cfg.verifyLimit)
+		if loadCtx.Err() == nil {
+			rep.Verifications = append(rep.Verifications, v)
 		}
 	}
 	stopLoad()
@@ -230,6 +233,16 @@ supervise:
 	rep.Seconds = time.Since(begin).Seconds()
 	rep.fill(ld, c, samples, health)
 	return rep, nil
+}
+
+// withLog adds the end of the server's log to err, since the temporary dir
+// holding it is removed.
+func withLog(err error, path string) error {
+	lines := tail(path, 20)
+	if len(lines) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w\nserver log:\n  %s", err, strings.Join(lines, "\n  "))
 }
 
 // tail returns the last n lines of the file at path.

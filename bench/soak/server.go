@@ -134,7 +134,7 @@ func (s *server) start(ctx context.Context) (time.Duration, error) {
 	for time.Now().Before(deadline) {
 		select {
 		case <-exited:
-			return 0, fmt.Errorf("mockhub exited during start-up (%v); see %s", cmd.ProcessState, s.logPath)
+			return 0, fmt.Errorf("mockhub exited during start-up (%v)", cmd.ProcessState)
 		case <-ctx.Done():
 			return 0, ctx.Err()
 		default:
@@ -147,7 +147,7 @@ func (s *server) start(ctx context.Context) (time.Duration, error) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return 0, fmt.Errorf("mockhub not healthy within %v; see %s", s.startTimeout, s.logPath)
+	return 0, fmt.Errorf("mockhub not healthy within %v", s.startTimeout)
 }
 
 // open opens the gate: the load may go on.
