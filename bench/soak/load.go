@@ -122,12 +122,14 @@ type answer struct {
 	body   []byte
 	err    error
 	killed bool // the server was killed while the request was out
+	ended  bool // the run ended while the request was out
 }
 
 func (l *load) do(ctx context.Context, method, path, tok, fault string, body []byte) answer {
 	epoch, _ := l.srv.state()
 	a := l.send(ctx, method, path, tok, fault, body)
 	a.killed = a.err != nil && l.srv.killedSince(epoch)
+	a.ended = a.err != nil && ctx.Err() != nil
 	return a
 }
 
@@ -260,11 +262,14 @@ func (l *load) step(ctx context.Context, rng *rand.Rand, tok *token) {
 // acknowledged (2xx: whatever the body, a malformed body included).
 func (l *load) outcome(kind string, a answer) bool {
 	switch {
+	case a.err != nil && a.status == 0 && a.ended:
+		l.c.inc("writes: cut short by the end of the run")
+		return false
 	case a.err != nil && a.status == 0 && a.killed:
 		l.c.inc("writes: unanswered, the server killed")
 		return false
 	case a.err != nil && a.status == 0:
-		l.c.inc("writes: unanswered while the server was up")
+		l.c.inc("writes: unanswered while the server was up: " + errTail(a.err))
 		return false
 	case a.status >= 200 && a.status < 300:
 		l.c.inc("writes: acknowledged")
@@ -274,6 +279,16 @@ func (l *load) outcome(kind string, a answer) bool {
 		l.c.inc(fmt.Sprintf("writes: answered %d", a.status))
 		return false
 	}
+}
+
+// errTail is the last part of a client error, without the request and
+// addresses in front of it.
+func errTail(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		msg = msg[i+2:]
+	}
+	return msg
 }
 
 // ambiguous retires tok after a write whose fate is unknown: a request the
