@@ -373,11 +373,11 @@ type finding struct{ key, what string }
 
 // result is what one check of one token found.
 type result struct {
-	checked   bool // both reads answered
-	owed      int  // acknowledged writes that must be visible
-	lost      int
-	lostWhat  []string
-	leakWhat  []finding
+	checked  bool // both reads answered
+	owed     int  // acknowledged writes that must be visible
+	lost     int
+	lostWhat []string
+	leakWhat []finding
 }
 
 type limitsBody struct {
