@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -895,4 +896,82 @@ func (p *patternParser) str() (string, error) {
 	}
 	p.pos = end + 1
 	return s, nil
+}
+
+func TestReadmePattern(t *testing.T) {
+	for _, c := range []struct {
+		pattern, body string
+		ok            bool
+	}{
+		{`{"a":1,"b":"x"}`, `{"b":"x","a":1}`, true},
+		{`{"a":1}`, `{"a":1,"b":2}`, false},
+		{`{"a":1,…}`, `{"a":1,"b":2}`, true},
+		{`{"a":1,...}`, `{"b":2}`, false},
+		{`{...}`, `[]`, false},
+		{`{"a":"…"}`, `{"a":{"deep":true}}`, false},
+		{`{"a":…}`, `{"a":{"deep":true}}`, true},
+		{`"pre…post"`, `"pre and post"`, true},
+		{`"pre…post"`, `"pre and past"`, false},
+		{`"…:26.296Z"`, `"2026-11-29T22:15:06.146Z"`, false},
+		{`["a",…]`, `["a","b","c"]`, true},
+		{`["a",…]`, `["b","a"]`, false},
+		{`[…,"c"]`, `["a","b","c"]`, true},
+		{`[{"x":1}]`, `[{"x":1},{"x":2}]`, false},
+		{`[]`, `[1]`, false},
+		{`[…]`, `[]`, true},
+		{`{"n":1}`, `{"n":1.0}`, false},
+		{`{"n":null,"t":true}`, `{"n":null,"t":true}`, true},
+		{`{"n":null}`, `{"n":false}`, false},
+	} {
+		pat, err := parsePattern(c.pattern)
+		if err != nil {
+			t.Errorf("%s: %v", c.pattern, err)
+			continue
+		}
+		dec := json.NewDecoder(strings.NewReader(c.body))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		if err := pat.match("$", v); (err == nil) != c.ok {
+			t.Errorf("%s against %s: %v, want match %v", c.pattern, c.body, err, c.ok)
+		}
+	}
+	for _, bad := range []string{`{"a":1`, `{"a" 1}`, `[1 2]`, `{a:1}`, `{"a":1} x`, `"open`} {
+		if _, err := parsePattern(bad); err == nil {
+			t.Errorf("%s parses", bad)
+		}
+	}
+}
+
+func TestReadmeShellLexer(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want []shItem
+		err  bool
+	}{
+		{"curl -s 'a b' \\\n  -H \"x: \\\"y\\\"\" # remark\n# 200 {}", []shItem{
+			{line: 10, words: []string{"curl", "-s", "a b", "-H", `x: "y"`}},
+			{line: 12, comment: " 200 {}"},
+		}, false},
+		{"mockhub\n\ncurl x", []shItem{
+			{line: 10, words: []string{"mockhub"}},
+			{line: 12, words: []string{"curl", "x"}},
+		}, false},
+		{"for i in 1 2; do curl x; done", []shItem{
+			{line: 10, words: []string{"for", "i", "in", "1", "2", shOp, "do", "curl", "x", shOp, "done"}},
+		}, false},
+		{"a#b ';'", []shItem{{line: 10, words: []string{"a#b", ";"}}}, false},
+		{"curl $URL", nil, true},
+		{`curl "$URL"`, nil, true},
+		{"curl x | jq", nil, true},
+		{"curl x > out", nil, true},
+		{"curl 'x", nil, true},
+	} {
+		got, err := lexShell(c.text, 10)
+		if (err != nil) != c.err || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%q: %#v, %v; want %#v (error %v)", c.text, got, err, c.want, c.err)
+		}
+	}
 }
