@@ -180,6 +180,10 @@ func runReadme(t *testing.T, bin, readme string) []readmeResult {
 				if cmd == "go" {
 					args = it.words[3:]
 				}
+				if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+					res.err = fmt.Errorf("mockhub %s: this test starts servers only, not subcommands", args[0])
+					break
+				}
 				dir := t.TempDir()
 				if res.err = writeFiles(dir, args, files); res.err != nil {
 					break
