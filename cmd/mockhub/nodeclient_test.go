@@ -1,10 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -24,7 +26,11 @@ func TestOfficialNodeClient(t *testing.T) {
 		if required {
 			t.Fatalf("node client not installed (node: %v, module: %v); run npm ci in %s", err, statErr, dir)
 		}
-		t.Skip("run `npm ci` in clients/node to drive mockhub with HubSpot's Node client")
+		const why = "HubSpot's Node client is not installed; run `cd clients/node && npm ci` to drive mockhub with it"
+		if !testing.Short() { // under -short it would be skipped anyway
+			notice("mockhub: TestOfficialNodeClient skipped: " + why)
+		}
+		t.Skip(why)
 	}
 	p := start(t, binary(t), t.TempDir())
 	cmd := exec.Command(node, "check.mjs")
@@ -35,4 +41,22 @@ func TestOfficialNodeClient(t *testing.T) {
 		t.Fatalf("node client check: %v\n%s\nserver log:\n%s", err, out, p.log())
 	}
 	t.Logf("%s", strings.TrimSpace(string(out)))
+}
+
+// notice tells whoever runs the tests something they should act on, even in a
+// plain `go test ./...`, which shows a passing package's output (t.Skip's
+// reason included) only with -v. It writes to the controlling terminal when
+// there is one, else to stderr. The terminal is opened with syscall.Open
+// rather than os.OpenFile so that the go command does not record it as an
+// input of the test, which would keep the package's result out of its cache.
+func notice(msg string) {
+	if fd, err := syscall.Open("/dev/tty", syscall.O_WRONLY, 0); err == nil {
+		tty := os.NewFile(uintptr(fd), "/dev/tty")
+		_, err = fmt.Fprintln(tty, msg)
+		tty.Close()
+		if err == nil {
+			return
+		}
+	}
+	fmt.Fprintln(os.Stderr, msg)
 }
