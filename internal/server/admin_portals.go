@@ -79,8 +79,7 @@ func (s *Server) putPortalState(w http.ResponseWriter, r *http.Request) {
 		err = s.store.Replace(id, snap)
 	}
 	if err != nil {
-		var aerr *apierr.Error
-		if !errors.As(err, &aerr) {
+		if !apierr.Known(err) {
 			s.log.Error("replace portal state", "portal", id, "error", err)
 		}
 		apierr.Write(w, r, apierr.From(err))

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"github.com/mockhub/mockhub/internal/apierr"
 	"github.com/mockhub/mockhub/internal/store"
 )
 
@@ -84,7 +85,7 @@ func limitsReply(s *Server, c *call, kind store.LimitOp, res store.BatchResult, 
 	code := c.op.Success
 	if len(res.Errors) > 0 {
 		for _, e := range res.Errors {
-			body.Errors = append(body.Errors, e.Error)
+			body.Errors = append(body.Errors, apierr.FromInput(e))
 		}
 		body.NumErrors = len(res.Errors)
 		if c.op.MultiStatus {

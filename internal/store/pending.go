@@ -2,13 +2,10 @@ package store
 
 import (
 	"fmt"
-	"maps"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/mockhub/mockhub/internal/apierr"
 )
 
 // This file holds what fault injection needs from the store: batches that
@@ -83,11 +80,14 @@ func (pt *Portal) Settle(clk Clock) {
 // would do, changing nothing.
 func (pt *Portal) CheckLimits(op LimitOp, p Pair, inputs []LimitInput, allOrNothing bool) (BatchResult, error) {
 	if n := len(inputs); n > pt.cfg.MaxBatchInputs {
-		return BatchResult{}, apierr.Validation(fmt.Sprintf(MsgTooManyInputs, n, pt.cfg.MaxBatchInputs))
+		return BatchResult{}, invalid(fmt.Sprintf(MsgTooManyInputs, n, pt.cfg.MaxBatchInputs))
 	}
 	var res BatchResult
-	var err error
-	pt.read(func(st *state) { res, err = pt.runLimits(st.clone(), op, p, inputs, allOrNothing, len(inputs)) })
+	err := pt.dryRun(func(tx *Tx) error {
+		var err error
+		res, err = runLimits(tx, op, p, inputs, allOrNothing, len(inputs))
+		return err
+	})
 	if err != nil {
 		return BatchResult{}, err
 	}
@@ -100,13 +100,13 @@ func (pt *Portal) CheckLimits(op LimitOp, p Pair, inputs []LimitInput, allOrNoth
 // every input fails are those of ApplyLimits.
 func (pt *Portal) ApplyLimitsFailingLast(op LimitOp, p Pair, inputs []LimitInput, allOrNothing bool, failLast int) (BatchResult, error) {
 	if n := len(inputs); n > pt.cfg.MaxBatchInputs {
-		return BatchResult{}, apierr.Validation(fmt.Sprintf(MsgTooManyInputs, n, pt.cfg.MaxBatchInputs))
+		return BatchResult{}, invalid(fmt.Sprintf(MsgTooManyInputs, n, pt.cfg.MaxBatchInputs))
 	}
 	failFrom := max(len(inputs)-failLast, 0)
 	var res BatchResult
-	err := pt.mutate(func(st *state) error {
+	err := pt.Update(func(tx *Tx) error {
 		var err error
-		res, err = pt.runLimits(st, op, p, inputs, allOrNothing, failFrom)
+		res, err = runLimits(tx, op, p, inputs, allOrNothing, failFrom)
 		return err
 	})
 	if err != nil {
@@ -115,27 +115,17 @@ func (pt *Portal) ApplyLimitsFailingLast(op LimitOp, p Pair, inputs []LimitInput
 	return res, nil
 }
 
-// runLimits is the loop of ApplyLimits on st, failing every input from
+// runLimits is the loop of ApplyLimits in tx, failing every input from
 // index failFrom on.
-func (pt *Portal) runLimits(st *state, op LimitOp, p Pair, inputs []LimitInput, allOrNothing bool, failFrom int) (BatchResult, error) {
+func runLimits(tx *Tx, op LimitOp, p Pair, inputs []LimitInput, allOrNothing bool, failFrom int) (BatchResult, error) {
 	var res BatchResult
-	// The pair's map may be shared with earlier states (see state): work
-	// on a copy.
-	limits := maps.Clone(st.Limits[p])
-	if limits == nil {
-		limits = map[int32]int32{}
-	}
-	st.Limits[p] = limits
 	for i, in := range inputs {
 		if i >= failFrom {
 			ctx := map[string][]string{"typeId": {strconv.Itoa(int(in.TypeID))}}
-			res.Errors = append(res.Errors, InputError{
-				Index: i, TypeID: in.TypeID, Message: apierr.MsgInternal,
-				Error: apierr.NewBatchError(apierr.CategoryInternal, apierr.MsgInternal, ctx),
-			})
+			res.Errors = append(res.Errors, InputError{Index: i, Kind: KindInternal, Message: MsgInternal, Context: ctx})
 			continue
 		}
-		lim, ierr := st.applyLimit(pt, op, p, limits, in)
+		lim, ierr := tx.ApplyLimit(op, p, in)
 		if ierr != nil {
 			ierr.Index = i
 			res.Errors = append(res.Errors, *ierr)
@@ -143,11 +133,39 @@ func (pt *Portal) runLimits(st *state, op LimitOp, p Pair, inputs []LimitInput, 
 		}
 		res.Limits = append(res.Limits, lim)
 	}
-	if len(limits) == 0 {
-		delete(st.Limits, p)
-	}
 	if len(res.Errors) > 0 && (len(res.Limits) == 0 || allOrNothing) {
 		return BatchResult{}, batchFailure(res.Errors, len(inputs))
 	}
 	return res, nil
+}
+
+// BatchResult is the outcome of a limits batch: the limits it set (create and
+// update) or removed (purge), in input order, and the inputs that failed.
+type BatchResult struct {
+	Limits []Limit
+	Errors []InputError
+}
+
+// ApplyLimits runs a limits batch on pair p. Inputs that pass every rule are
+// applied together; those that fail are reported and change nothing. When
+// allOrNothing is set, any failure leaves the state untouched. When every
+// input fails the whole batch fails with a 400 listing each failure.
+func (pt *Portal) ApplyLimits(op LimitOp, p Pair, inputs []LimitInput, allOrNothing bool) (BatchResult, error) {
+	return pt.ApplyLimitsFailingLast(op, p, inputs, allOrNothing, 0)
+}
+
+// batchFailure is the 400 of a batch whose inputs could not be applied.
+func batchFailure(errs []InputError, total int) error {
+	details := make([]Detail, len(errs))
+	for i, e := range errs {
+		details[i] = Detail{Message: e.Message, In: fmt.Sprintf("inputs[%d]", e.Index), Context: e.Context}
+	}
+	msg := errs[0].Message
+	if len(errs) > 1 {
+		msg = fmt.Sprintf(MsgAllInputsFailed, total)
+		if len(errs) < total {
+			msg = fmt.Sprintf("%d of %d inputs failed", len(errs), total)
+		}
+	}
+	return invalid(msg, details...)
 }
