@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mockhub/mockhub/internal/persist"
 	"github.com/mockhub/mockhub/internal/objecttype"
+	"github.com/mockhub/mockhub/internal/persist"
 )
 
 func newTestStore(t *testing.T) *Store {

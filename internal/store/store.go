@@ -151,4 +151,3 @@ type Portal struct {
 
 // ID returns the portal id.
 func (p *Portal) ID() int64 { return p.id }
-

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"sync"
 	"testing"
-
 )
 
 var (
