@@ -11,7 +11,7 @@ import (
 	"github.com/mockhub/mockhub/internal/persist"
 )
 
-func newTestStore(t *testing.T) *Store {
+func newTestStore(t testing.TB) *Store {
 	t.Helper()
 	s, err := defaultStore()
 	if err != nil {
