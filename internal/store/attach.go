@@ -51,7 +51,7 @@ func (s *Store) Attach(db *persist.DB) (int, error) {
 		states[f.Portal] = imported[f.Portal]
 	}
 	for id, st := range states {
-		s.install(id, st)
+		s.install(id, st).saved = true
 	}
 	s.SetPersister(db)
 	return len(states), nil
@@ -85,10 +85,11 @@ func stateRows(st *state) []persist.Row {
 
 // install makes st portal id's state without saving it (it comes from
 // storage).
-func (s *Store) install(id int64, st *state) {
+func (s *Store) install(id int64, st *state) *Portal {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.newPortal(id)
 	p.st.Store(st)
 	s.portals[id] = p
+	return p
 }

@@ -144,6 +144,11 @@ type Portal struct {
 	// portals (removed by a reset) no longer save.
 	persister Persister
 	detached  bool
+	// saved says the persister holds this portal's whole state, so a write
+	// may commit only the keys it changed. A portal built from fixtures or
+	// created empty is not saved until its first write, which saves it
+	// whole; one restored from the persister is.
+	saved bool
 	// pending holds fault-injected batches that take effect later
 	// (pending.go).
 	pending pendingQueue

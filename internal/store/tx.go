@@ -120,8 +120,14 @@ func (p *Portal) save(tx *Tx) error {
 	if p.persister == nil || p.detached {
 		return nil
 	}
+	if !p.saved {
+		// What the persister holds of this portal, if anything, is not its
+		// state (fixtures are not saved): write the whole state once.
+		tx.replace = true
+	}
 	if err := p.persister.Commit(p.id, tx.replace, tx.rows()); err != nil {
 		return fmt.Errorf("save portal %d: %w", p.id, err)
 	}
+	p.saved = true
 	return nil
 }

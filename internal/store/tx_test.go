@@ -151,9 +151,10 @@ func TestEachWriteSavesOnlyItsKeys(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newTestStore(t)
-			p := populate(t, s, 1)
 			rec := &recorder{}
 			s.SetPersister(rec)
+			p := populate(t, s, 1)
+			rec.keys = nil
 			if err := tt.write(p); err != nil {
 				t.Fatal(err)
 			}
@@ -252,5 +253,54 @@ func TestAttachRefusesBadSavedData(t *testing.T) {
 				t.Fatal("refused data was changed")
 			}
 		})
+	}
+}
+
+func TestFirstWriteOfASeededPortalSavesItWhole(t *testing.T) {
+	fixtures := `{"portals":[{"portalId":5,"labels":[],"limits":[{"fromObjectType":"contact","toObjectType":"company","typeId":279,"maxToObjectIds":3}]}]}`
+	seeded := func() *Store {
+		s := newTestStore(t)
+		f, err := DecodeFixtures([]byte(fixtures))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Seed(f); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	dir := t.TempDir()
+	db, err := persist.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := seeded()
+	if _, err := s.Attach(db); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Portal(5).CreateLabel(Pair{"deal", "company"}, LabelInput{Name: "x", Label: "X"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Portal(6).CreateLabel(Pair{"deal", "company"}, LabelInput{Name: "y", Label: "Y"}); err != nil {
+		t.Fatal(err)
+	}
+	want5, _ := json.Marshal(s.Portal(5).Snapshot())
+	want6, _ := json.Marshal(s.Portal(6).Snapshot())
+	db.Close()
+
+	db, err = persist.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s = seeded()
+	if _, err := s.Attach(db); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := json.Marshal(s.Portal(5).Snapshot()); string(got) != string(want5) {
+		t.Fatalf("seeded portal after restart: %s, want %s", got, want5)
+	}
+	if got, _ := json.Marshal(s.Portal(6).Snapshot()); string(got) != string(want6) {
+		t.Fatalf("new portal after restart: %s, want %s", got, want6)
 	}
 }
