@@ -118,3 +118,28 @@ func TestTableDomainRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestManyKeysInOneTxAreSavedOnce(t *testing.T) {
+	s := newTestStore(t)
+	p := s.Portal(1)
+	if err := p.Update(func(tx *Tx) error { tx.putTable("first", nil); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	s.SetPersister(rec)
+	p.saved = true
+	err := p.Update(func(tx *Tx) error {
+		for range 2 {
+			for i := range 40 {
+				tx.putTable(tableKey(i), []byte("v"))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.keys) != 40 || rec.keys[0] != "test-table/"+tableKey(0) || rec.keys[39] != "test-table/"+tableKey(39) {
+		t.Fatalf("saved %d keys: %v", len(rec.keys), rec.keys)
+	}
+}

@@ -58,7 +58,8 @@ func (limitKeyOrder) Compare(a, b limitKey) int {
 }
 
 // limitPart is the limits domain: typeId -> maxToObjectIds per pair, in one
-// persistent sorted map.
+// persistent sorted map. It is held by value (one pointer: storing it in an
+// interface allocates nothing).
 type limitPart struct {
 	m *immutable.SortedMap[limitKey, int32]
 }
@@ -66,14 +67,14 @@ type limitPart struct {
 var limitsDomain = register(domain{
 	name: "limits",
 	empty: func(*Config) any {
-		return &limitPart{m: immutable.NewSortedMap[limitKey, int32](limitKeyOrder{})}
+		return limitPart{m: immutable.NewSortedMap[limitKey, int32](limitKeyOrder{})}
 	},
 	row: func(part any, key string) ([]byte, bool) {
 		k, ok := parseLimitKey(key)
 		if !ok {
 			return nil, false
 		}
-		max, ok := part.(*limitPart).m.Get(k)
+		max, ok := part.(limitPart).m.Get(k)
 		if !ok {
 			return nil, false
 		}
@@ -81,7 +82,7 @@ var limitsDomain = register(domain{
 	},
 	rows: func(part any) iter.Seq2[string, []byte] {
 		return func(yield func(string, []byte) bool) {
-			for k, max := range part.(*limitPart).all() {
+			for k, max := range part.(limitPart).all() {
 				if !yield(limitRowKey(k), encodeLimit(k, max)) {
 					return
 				}
@@ -94,7 +95,9 @@ var limitsDomain = register(domain{
 // limitRowKey is a limit's saved key: from/to/typeId. Object type keys
 // ("contact", "2-123") hold no slash.
 func limitRowKey(k limitKey) string {
-	return k.pair.From + "/" + k.pair.To + "/" + strconv.Itoa(int(k.typeID))
+	b := make([]byte, 0, len(k.pair.From)+len(k.pair.To)+13)
+	b = append(append(append(append(b, k.pair.From...), '/'), k.pair.To...), '/')
+	return string(strconv.AppendInt(b, int64(k.typeID), 10))
 }
 
 func parseLimitKey(s string) (limitKey, bool) {
@@ -128,7 +131,7 @@ func loadLimit(snap *Snapshot, key string, value []byte) error {
 }
 
 // all yields every limit in order.
-func (lp *limitPart) all() iter.Seq2[limitKey, int32] {
+func (lp limitPart) all() iter.Seq2[limitKey, int32] {
 	return func(yield func(limitKey, int32) bool) {
 		it := lp.m.Iterator()
 		for !it.Done() {
@@ -141,7 +144,7 @@ func (lp *limitPart) all() iter.Seq2[limitKey, int32] {
 }
 
 // ofPair yields the limits of p by typeId.
-func (lp *limitPart) ofPair(p Pair) iter.Seq2[int32, int32] {
+func (lp limitPart) ofPair(p Pair) iter.Seq2[int32, int32] {
 	return func(yield func(int32, int32) bool) {
 		it := lp.m.Iterator()
 		it.Seek(limitKey{p, math.MinInt32})
@@ -154,11 +157,11 @@ func (lp *limitPart) ofPair(p Pair) iter.Seq2[int32, int32] {
 	}
 }
 
-func (lp *limitPart) get(p Pair, typeID int32) (int32, bool) {
+func (lp limitPart) get(p Pair, typeID int32) (int32, bool) {
 	return lp.m.Get(limitKey{p, typeID})
 }
 
-func (v *View) limits() *limitPart { return v.part(limitsDomain).(*limitPart) }
+func (v *View) limits() limitPart { return v.part(limitsDomain).(limitPart) }
 
 // ApplyLimit checks one input of a limits batch on pair p against every rule,
 // as the state stands (earlier writes of the transaction included), and
@@ -183,7 +186,7 @@ func (tx *Tx) ApplyLimit(op LimitOp, p Pair, in LimitInput) (Limit, *InputError)
 	switch op {
 	case LimitPurge:
 		if exists {
-			tx.set(limitsDomain, &limitPart{m: lp.m.Delete(key)}, limitRowKey(key))
+			tx.set(limitsDomain, limitPart{m: lp.m.Delete(key)}, limitRowKey(key))
 		}
 		return Limit{Pair: p, Category: t.Category, TypeID: t.TypeID, Label: t.Label, Max: current}, nil
 	case LimitCreate:
@@ -212,7 +215,7 @@ func (tx *Tx) ApplyLimit(op LimitOp, p Pair, in LimitInput) (Limit, *InputError)
 			}
 		}
 	}
-	tx.set(limitsDomain, &limitPart{m: lp.m.Set(key, in.Max)}, limitRowKey(key))
+	tx.set(limitsDomain, limitPart{m: lp.m.Set(key, in.Max)}, limitRowKey(key))
 	return Limit{Pair: p, Category: t.Category, TypeID: t.TypeID, Label: t.Label, Max: in.Max}, nil
 }
 

@@ -360,7 +360,7 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 	for k, v := range limits {
 		lb.Set(k, v)
 	}
-	limitPart := &limitPart{m: lb.Map()}
+	limitPart := limitPart{m: lb.Map()}
 	// Checked in limit order so that the messages are stable.
 	for k, v := range limitPart.all() {
 		unlabeled, ok := s.catalog.unlabeled[k.pair]

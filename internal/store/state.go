@@ -5,8 +5,10 @@ import "iter"
 // A portal's state is split into domains (labels, limits; records,
 // associations and properties next). Each domain keeps its part of the state
 // as an immutable value whose writes return a new value sharing all but the
-// changed path (persistent maps), so a write costs O(log n) in the size of
-// its domain and a state is copied by copying one pointer per domain. Each
+// changed path (persistent maps: benbjohnson/immutable's SortedMap, a B+tree
+// with path copying, ordered so listings need no sort), so a write costs
+// O(log n) in the size of its domain and a state is copied by copying one
+// pointer per domain. Each
 // domain also says how its keys are saved (domain.row), so a transaction
 // persists only the keys it changed.
 //

@@ -20,11 +20,16 @@ type View struct {
 type Tx struct {
 	View
 	// dirty lists the keys the transaction changed, each once, in the order
-	// first changed.
+	// first changed; seen indexes it once it is long (most transactions
+	// change a key or two, which a scan finds faster than a map).
 	dirty   []dirtyKey
 	seen    map[dirtyKey]bool
+	buf     [4]dirtyKey
 	replace bool
 }
+
+// seenScan is how many dirty keys are searched by scanning.
+const seenScan = 16
 
 type dirtyKey struct {
 	d   *domain
@@ -39,15 +44,35 @@ func (tx *Tx) set(d *domain, part any, keys ...string) {
 	tx.st.parts[d.index] = part
 	for _, k := range keys {
 		dk := dirtyKey{d, k}
-		if tx.seen[dk] {
+		if tx.isDirty(dk) {
 			continue
 		}
-		if tx.seen == nil {
-			tx.seen = map[dirtyKey]bool{}
+		if tx.dirty == nil {
+			tx.dirty = tx.buf[:0]
 		}
-		tx.seen[dk] = true
 		tx.dirty = append(tx.dirty, dk)
+		switch {
+		case tx.seen != nil:
+			tx.seen[dk] = true
+		case len(tx.dirty) > seenScan:
+			tx.seen = make(map[dirtyKey]bool, 2*len(tx.dirty))
+			for _, k := range tx.dirty {
+				tx.seen[k] = true
+			}
+		}
 	}
+}
+
+func (tx *Tx) isDirty(dk dirtyKey) bool {
+	if tx.seen != nil {
+		return tx.seen[dk]
+	}
+	for _, k := range tx.dirty {
+		if k == dk {
+			return true
+		}
+	}
+	return false
 }
 
 // replaceAll makes st the transaction's whole state.
