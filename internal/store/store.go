@@ -138,7 +138,7 @@ type Portal struct {
 
 	// st is the published state, replaced whole by each write.
 	st atomic.Pointer[state]
-	// mu serializes writes and guards persister and detached.
+	// mu serializes writes and guards persister, detached and saved.
 	mu sync.Mutex
 	// persister saves every write before it is published; detached
 	// portals (removed by a reset) no longer save.
