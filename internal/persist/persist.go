@@ -102,7 +102,9 @@ func Open(dir string) (*DB, error) {
 		return &DB{dir: dir, h: h}, nil
 	}
 	file := filepath.Join(dir, FileName)
-	db, err := bolt.Open(file, 0o644, &bolt.Options{Timeout: time.Second})
+	// As etcd runs it: the free page list is not written on every commit
+	// but rebuilt when the file is opened (start-up reads it all anyway).
+	db, err := bolt.Open(file, 0o644, &bolt.Options{Timeout: time.Second, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
 			return nil, fmt.Errorf("data file %s is in use by another process", file)
