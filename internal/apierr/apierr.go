@@ -6,6 +6,7 @@ package apierr
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mockhub/mockhub/internal/reqctx"
+	"github.com/mockhub/mockhub/internal/store"
 )
 
 // Categories HubSpot uses in error bodies.
@@ -131,13 +133,67 @@ func Write(w http.ResponseWriter, r *http.Request, e *Error) {
 	_, _ = w.Write(payload)
 }
 
-// From turns any error into an *Error; anything that is not one already is an
-// internal error (its text is not leaked to the client).
+// From turns any error into an *Error: an *Error or a *store.Error anywhere
+// in err's chain is answered as such (a store error with its kind's status
+// and category); anything else is an internal error (its text is not leaked
+// to the client).
 func From(err error) *Error {
-	if e, ok := err.(*Error); ok {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	var se *store.Error
+	if errors.As(err, &se) {
+		return fromStore(se)
+	}
+	return Internal()
+}
+
+// Known reports whether err carries an answer for the client (From does not
+// turn it into an internal error).
+func Known(err error) bool {
+	var e *Error
+	var se *store.Error
+	return errors.As(err, &e) || errors.As(err, &se)
+}
+
+// fromStore shapes a store error as HubSpot answers its kind.
+func fromStore(se *store.Error) *Error {
+	var details []Detail
+	for _, d := range se.Details {
+		details = append(details, Detail{Message: d.Message, In: d.In, Context: d.Context})
+	}
+	switch se.Kind {
+	case store.KindInvalid:
+		return Validation(se.Message, details...)
+	case store.KindNotFound:
+		e := NotFound(se.Message)
+		e.Errors = details
+		return e
+	case store.KindConflict:
+		e := Conflict(se.Message)
+		e.Errors = details
 		return e
 	}
 	return Internal()
+}
+
+// category is the category HubSpot reports for a store error kind.
+func category(k store.ErrorKind) string {
+	switch k {
+	case store.KindInvalid:
+		return CategoryValidation
+	case store.KindNotFound:
+		return CategoryObjectNotFound
+	case store.KindConflict:
+		return CategoryConflict
+	}
+	return CategoryInternal
+}
+
+// FromInput shapes the failure of one batch input.
+func FromInput(e store.InputError) BatchError {
+	return NewBatchError(category(e.Kind), e.Message, e.Context)
 }
 
 // Validation is a 400 VALIDATION_ERROR.

@@ -17,7 +17,6 @@
 package batch
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -110,9 +109,6 @@ type outcome[Out any] struct {
 	failures []failure
 }
 
-// errCheckOnly rolls back a batch that was only checked.
-var errCheckOnly = errors.New("batch: checked, not applied")
-
 func serve[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, inputs []In) (endpoint.Reply, error) {
 	allOrNothing := !c.Op.MultiStatus && !c.Op.ErrorsInBody
 	bs, _ := c.Fault.(*faults.BatchStatus)
@@ -139,14 +135,12 @@ func serve[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, input
 		// succeed is refused now, and per-input errors are reported now)
 		// and apply it when the clock reaches requestedAt + applyAfterMs.
 		// Until then reads do not show it, so results are empty.
-		err := portal.Update(func(tx *store.Tx) error {
+		err := portal.Check(func(tx *store.Tx) error {
 			var err error
-			if out, err = apply(spec, c, tx, inputs, failFrom, allOrNothing); err != nil {
-				return err
-			}
-			return errCheckOnly
+			out, err = apply(spec, c, tx, inputs, failFrom, allOrNothing)
+			return err
 		})
-		if !errors.Is(err, errCheckOnly) {
+		if err != nil {
 			return endpoint.Reply{}, err
 		}
 		due := c.RequestedAt.Add(bs.ApplyAfter())
@@ -223,7 +217,7 @@ func apply[In, Out any](spec Spec[In, Out], c *endpoint.Call, tx *store.Tx, inpu
 
 // fromStore words a store's per-input error for the answer.
 func fromStore(index int, e *store.InputError) failure {
-	return failure{index: index, message: e.Message, wire: e.Error}
+	return failure{index: index, message: e.Message, wire: apierr.FromInput(*e)}
 }
 
 // refusal is the 400 of a batch whose inputs could not be applied: it lists

@@ -60,7 +60,7 @@ func digitSpec() Spec[digit, int] {
 		Apply: func(_ *endpoint.Call, tx *store.Tx, in digit) (int, *store.InputError) {
 			if in.N < 0 {
 				msg := fmt.Sprintf(msgNegative, in.N)
-				return 0, &store.InputError{Message: msg, Error: apierr.NewBatchError(apierr.CategoryValidation, msg, map[string][]string{"n": {strconv.Itoa(in.N)}})}
+				return 0, &store.InputError{Kind: store.KindInvalid, Message: msg, Context: map[string][]string{"n": {strconv.Itoa(in.N)}}}
 			}
 			prev, ierr := tx.ApplyLimit(store.LimitPurge, pair, store.LimitInput{Category: "HUBSPOT_DEFINED", TypeID: 279})
 			if ierr != nil {
@@ -235,7 +235,9 @@ func (h *harness) send(name, fault string, digits ...int) answer {
 func (h *harness) applied() string { return h.appliedIn(portalID) }
 
 func (h *harness) appliedIn(portal int64) string {
-	for _, l := range h.store.Portal(portal).Limits(pair) {
+	var limits []store.Limit
+	h.store.Portal(portal).View(func(v *store.View) { limits = v.Limits(pair) })
+	for _, l := range limits {
 		if l.TypeID == 279 {
 			return strconv.Itoa(int(l.Max))
 		}

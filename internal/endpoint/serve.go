@@ -2,7 +2,6 @@ package endpoint
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -76,13 +75,12 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.StartedAt = e.d.Clock.Now()
 	out, err := e.h(c)
 	if err != nil {
-		// A HubSpot-shaped error keeps its shape when wrapped with context.
-		var shaped *apierr.Error
-		if !errors.As(err, &shaped) {
+		// A HubSpot-shaped or store error keeps its answer when wrapped
+		// with context; anything else is a 500, logged.
+		if !apierr.Known(err) {
 			e.d.Log.Error("request failed", "operation", e.op.ID, "portal", c.PortalID, "correlationId", info.CorrelationID, "error", err)
-			shaped = apierr.Internal()
 		}
-		apierr.Write(w, r, shaped)
+		apierr.Write(w, r, apierr.From(err))
 		return
 	}
 	WriteJSON(w, out)

@@ -1,152 +1,280 @@
-// Package persist keeps portal states in a data directory, one JSON file per
-// portal (portal-<id>.json). Every write is atomic and durable before it
-// returns: the document goes to a temporary file in the same directory, which
-// is synced, renamed over the old file, and the directory is synced, so a
-// crash at any moment leaves either the old or the new file, never half of
-// one. Files are only ever read at start-up; a file that cannot be read is
-// reported, never replaced.
+// Package persist keeps portal states in a data directory. They live in one
+// bbolt file, DIR/mockhub.db: a bucket per portal holding a sub-bucket per
+// state domain (labels, limits, ...), each mapping a key to its encoded
+// value. A write commits only the keys it changed, in one bbolt transaction
+// that is synced to disk before Commit returns, so a write costs the same
+// whatever the size of the portal, and a crash leaves the file as the last
+// committed transaction left it. The file is only read at start-up; a file
+// that cannot be read is reported, never replaced.
+//
+// Data directories of earlier versions held one JSON document per portal
+// (portal-<id>.json); Legacy lists them so the store can import them once.
 package persist
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
-const (
-	prefix    = "portal-"
-	suffix    = ".json"
-	tmpPrefix = ".portal-"
-	tmpSuffix = ".tmp"
+// FileName is the bbolt file in a data directory.
+const FileName = "mockhub.db"
+
+// format is the layout version stored in the file; a file with another one
+// is refused rather than misread.
+const format = "1"
+
+var (
+	metaBucket    = []byte("mockhub")
+	formatKey     = []byte("format")
+	portalsBucket = []byte("portals")
 )
 
-// Dir is a data directory.
-type Dir struct {
-	path string
+// Row is one key of a portal's state domain. A nil Value deletes the key.
+type Row struct {
+	Domain string
+	Key    string
+	Value  []byte
 }
 
-// File is one saved portal document read back at start-up.
-type File struct {
-	Portal int64
-	Path   string
-	Data   []byte
+// Portal is one portal's saved rows, read back at start-up.
+type Portal struct {
+	ID   int64
+	Rows []Row
 }
 
-// Open creates the directory if needed and checks that it is writable, so a
-// read-only volume fails at start-up rather than on the first write.
-func Open(path string) (*Dir, error) {
-	if err := os.MkdirAll(path, 0o755); err != nil {
+// DB is an open data directory.
+type DB struct {
+	dir string
+	h   *handle
+}
+
+// handle is one open bbolt file, shared by every DB of this process that
+// opened the same directory: bbolt locks its file against a second opener
+// even within one process, and an embedded server may be built twice on the
+// same directory (after the first is dropped) in one process.
+type handle struct {
+	db   *bolt.DB
+	refs int
+}
+
+var (
+	handlesMu sync.Mutex
+	handles   = map[string]*handle{}
+)
+
+// ErrCorrupt marks a data file that cannot be read as mockhub wrote it.
+var ErrCorrupt = errors.New("corrupt")
+
+// Open creates the directory if needed, checks that it is writable (so a
+// read-only volume fails at start-up rather than on the first write) and
+// opens its bbolt file, creating it when missing. A file that is not a valid
+// bbolt file of this layout is refused with an error wrapping ErrCorrupt and
+// left untouched.
+func Open(dir string) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	probe, err := os.CreateTemp(path, tmpPrefix+"probe-*"+tmpSuffix)
+	probe, err := os.CreateTemp(dir, tmpPrefix+"probe-*"+tmpSuffix)
 	if err != nil {
-		return nil, fmt.Errorf("data dir %s is not writable: %w", path, err)
+		return nil, fmt.Errorf("data dir %s is not writable: %w", dir, err)
 	}
 	name := probe.Name()
 	probe.Close()
 	if err := os.Remove(name); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	return &Dir{path: path}, nil
-}
-
-// Path returns the directory.
-func (d *Dir) Path() string { return d.path }
-
-func (d *Dir) file(portal int64) string {
-	return filepath.Join(d.path, prefix+strconv.FormatInt(portal, 10)+suffix)
-}
-
-// Load reads every portal file, in portal order. Temporary files left by a
-// crash mid-write are removed: the rename never happened, so they hold
-// nothing that was acknowledged. Any other file that cannot be read is an
-// error.
-func (d *Dir) Load() ([]File, error) {
-	entries, err := os.ReadDir(d.path)
+	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	var out []File
-	for _, e := range entries {
-		name := e.Name()
-		full := filepath.Join(d.path, name)
-		if strings.HasPrefix(name, tmpPrefix) && strings.HasSuffix(name, tmpSuffix) {
-			if err := os.Remove(full); err != nil {
-				return nil, fmt.Errorf("data dir: remove leftover %s: %w", full, err)
-			}
-			continue
-		}
-		idText, ok := strings.CutPrefix(name, prefix)
-		if !ok {
-			continue
-		}
-		idText, ok = strings.CutSuffix(idText, suffix)
-		if !ok {
-			continue
-		}
-		id, err := strconv.ParseInt(idText, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, fmt.Errorf("data file %s: name does not carry a portal id", full)
-		}
-		data, err := os.ReadFile(full)
-		if err != nil {
-			return nil, fmt.Errorf("data file %s is unreadable: %w", full, err)
-		}
-		out = append(out, File{Portal: id, Path: full, Data: data})
+	handlesMu.Lock()
+	defer handlesMu.Unlock()
+	if h, ok := handles[abs]; ok {
+		h.refs++
+		return &DB{dir: dir, h: h}, nil
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Portal < out[j].Portal })
-	return out, nil
+	file := filepath.Join(dir, FileName)
+	// As etcd runs it: the free page list is not written on every commit
+	// but rebuilt when the file is opened (start-up reads it all anyway).
+	db, err := bolt.Open(file, 0o644, &bolt.Options{Timeout: time.Second, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("data file %s is in use by another process", file)
+		}
+		return nil, fmt.Errorf("data file %s is %w: %v", file, ErrCorrupt, err)
+	}
+	if err := initialize(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("data file %s is %w: %v", file, ErrCorrupt, err)
+	}
+	h := &handle{db: db, refs: 1}
+	handles[abs] = h
+	return &DB{dir: dir, h: h}, nil
 }
 
-// Save writes portal's document atomically and durably.
-func (d *Dir) Save(portal int64, doc []byte) (err error) {
-	tmp, err := os.CreateTemp(d.path, tmpPrefix+strconv.FormatInt(portal, 10)+"-*"+tmpSuffix)
-	if err != nil {
+// initialize stamps a new file with its layout and checks an old one's,
+// without writing to a file that is not new.
+func initialize(db *bolt.DB) error {
+	var fresh bool
+	err := db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(metaBucket)
+		switch {
+		case meta == nil && tx.Bucket(portalsBucket) == nil:
+			fresh = true
+		case meta == nil:
+			return errors.New("it has portals but no layout version")
+		case string(meta.Get(formatKey)) != format:
+			return fmt.Errorf("layout version %q is not %q", meta.Get(formatKey), format)
+		case tx.Bucket(portalsBucket) == nil:
+			return errors.New("it has no portals bucket")
+		}
+		return nil
+	})
+	if err != nil || !fresh {
 		return err
 	}
-	defer func() {
+	return db.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucket(metaBucket)
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			return err
+		}
+		if err := meta.Put(formatKey, []byte(format)); err != nil {
+			return err
+		}
+		_, err = tx.CreateBucket(portalsBucket)
+		return err
+	})
+}
+
+// Close releases the directory's file once every DB that opened it is
+// closed.
+func (d *DB) Close() error {
+	handlesMu.Lock()
+	defer handlesMu.Unlock()
+	if d.h == nil {
+		return nil
+	}
+	h := d.h
+	d.h = nil
+	if h.refs--; h.refs > 0 {
+		return nil
+	}
+	for k, v := range handles {
+		if v == h {
+			delete(handles, k)
+		}
+	}
+	return h.db.Close()
+}
+
+// Path returns the directory.
+func (d *DB) Path() string { return d.dir }
+
+// File returns the bbolt file's path.
+func (d *DB) File() string { return filepath.Join(d.dir, FileName) }
+
+func portalKey(id int64) []byte {
+	return binary.BigEndian.AppendUint64(nil, uint64(id))
+}
+
+// Portals reads every saved portal, in portal order, each domain's rows in
+// key order. A file whose structure is not mockhub's is an error wrapping
+// ErrCorrupt.
+func (d *DB) Portals() (out []Portal, err error) {
+	defer func() {
+		// bbolt trusts its pages; a damaged one can make it panic.
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("%w: %v", ErrCorrupt, r)
 		}
 	}()
-	if _, err = tmp.Write(doc); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), d.file(portal)); err != nil {
-		return err
-	}
-	return d.syncDir()
+	err = d.h.db.View(func(tx *bolt.Tx) error {
+		root := tx.Bucket(portalsBucket)
+		return root.ForEach(func(k, v []byte) error {
+			pb := root.Bucket(k)
+			if len(k) != 8 || v != nil || pb == nil {
+				return fmt.Errorf("%w: portal key %x is not a portal", ErrCorrupt, k)
+			}
+			id := int64(binary.BigEndian.Uint64(k))
+			if id <= 0 {
+				return fmt.Errorf("%w: portal id %d is not positive", ErrCorrupt, id)
+			}
+			p := Portal{ID: id}
+			err := pb.ForEach(func(dk, dv []byte) error {
+				db := pb.Bucket(dk)
+				if dv != nil || db == nil {
+					return fmt.Errorf("%w: portal %d: %q is not a domain", ErrCorrupt, id, dk)
+				}
+				return db.ForEach(func(rk, rv []byte) error {
+					if rv == nil {
+						return fmt.Errorf("%w: portal %d: %s: key %q holds a bucket", ErrCorrupt, id, dk, rk)
+					}
+					p.Rows = append(p.Rows, Row{Domain: string(dk), Key: string(rk), Value: bytes.Clone(rv)})
+					return nil
+				})
+			})
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+			return nil
+		})
+	})
+	return out, err
 }
 
-// Remove deletes portal's document, durably. A portal that was never saved
-// is not an error.
-func (d *Dir) Remove(portal int64) error {
-	if err := os.Remove(d.file(portal)); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
+// Commit applies rows to portal's saved state in one transaction, synced
+// before it returns. With replace, the portal's saved state is dropped first,
+// so rows become its whole state.
+func (d *DB) Commit(portal int64, replace bool, rows []Row) error {
+	return d.h.db.Update(func(tx *bolt.Tx) error {
+		root := tx.Bucket(portalsBucket)
+		key := portalKey(portal)
+		if replace && root.Bucket(key) != nil {
+			if err := root.DeleteBucket(key); err != nil {
+				return err
+			}
+		}
+		pb, err := root.CreateBucketIfNotExists(key)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if r.Value == nil {
+				if b := pb.Bucket([]byte(r.Domain)); b != nil {
+					if err := b.Delete([]byte(r.Key)); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			b, err := pb.CreateBucketIfNotExists([]byte(r.Domain))
+			if err != nil {
+				return err
+			}
+			if err := b.Put([]byte(r.Key), r.Value); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Remove deletes portal's saved state, durably. A portal that was never
+// saved is not an error.
+func (d *DB) Remove(portal int64) error {
+	return d.h.db.Update(func(tx *bolt.Tx) error {
+		root := tx.Bucket(portalsBucket)
+		if root.Bucket(portalKey(portal)) == nil {
 			return nil
 		}
-		return err
-	}
-	return d.syncDir()
-}
-
-// syncDir makes a rename or removal in the directory durable.
-func (d *Dir) syncDir() error {
-	f, err := os.Open(d.path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
+		return root.DeleteBucket(portalKey(portal))
+	})
 }

@@ -4,31 +4,46 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 )
 
-func TestSaveLoadRemove(t *testing.T) {
-	d, err := Open(filepath.Join(t.TempDir(), "nested", "data"))
+func open(t *testing.T, dir string) *DB {
+	t.Helper()
+	d, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Save(22, []byte(`{"v":1}`)); err != nil {
-		t.Fatal(err)
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func TestCommitPortalsRemove(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "nested", "data")
+	d := open(t, dir)
+	steps := []struct {
+		portal  int64
+		replace bool
+		rows    []Row
+	}{
+		{22, false, []Row{{"limits", "a", []byte("1")}, {"labels", "x", []byte("2")}}},
+		{11, false, []Row{{"limits", "b", []byte("3")}}},
+		{22, false, []Row{{"limits", "a", []byte("4")}, {"labels", "x", nil}, {"labels", "never", nil}}},
+		{11, true, []Row{{"labels", "y", []byte("5")}}},
 	}
-	if err := d.Save(11, []byte(`{"v":2}`)); err != nil {
-		t.Fatal(err)
+	for _, s := range steps {
+		if err := d.Commit(s.portal, s.replace, s.rows); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := d.Save(22, []byte(`{"v":3}`)); err != nil {
-		t.Fatal(err)
+	want := []Portal{
+		{ID: 11, Rows: []Row{{"labels", "y", []byte("5")}}},
+		{ID: 22, Rows: []Row{{"limits", "a", []byte("4")}}},
 	}
-	files, err := d.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) != 2 || files[0].Portal != 11 || string(files[1].Data) != `{"v":3}` {
-		t.Fatalf("Load = %+v", files)
+	if got, err := d.Portals(); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("Portals = %+v, %v; want %+v", got, err, want)
 	}
 	if err := d.Remove(22); err != nil {
 		t.Fatal(err)
@@ -36,23 +51,48 @@ func TestSaveLoadRemove(t *testing.T) {
 	if err := d.Remove(22); err != nil {
 		t.Fatalf("removing a missing portal: %v", err)
 	}
-	entries, _ := os.ReadDir(d.Path())
-	if len(entries) != 1 || entries[0].Name() != "portal-11.json" {
-		t.Fatalf("directory holds %v, want only portal-11.json (no temporary files)", entries)
+	// A second DB of the same directory in this process shares the file.
+	d2 := open(t, dir)
+	if got, err := d2.Portals(); err != nil || !reflect.DeepEqual(got, want[:1]) {
+		t.Fatalf("after Remove: Portals = %+v, %v", got, err)
+	}
+	d.Close()
+	d2.Close()
+	// Reopened from disk.
+	if got, err := open(t, dir).Portals(); err != nil || !reflect.DeepEqual(got, want[:1]) {
+		t.Fatalf("reopened: Portals = %+v, %v", got, err)
 	}
 }
 
-func TestLoadDropsLeftoverTemporaryFiles(t *testing.T) {
+func TestOpenRefusesCorruptFileAndKeepsIt(t *testing.T) {
+	for _, tt := range []struct{ name, content string }{
+		{"not bbolt", strings.Repeat("not a database ", 1000)},
+		{"truncated", "\x00\x00\x00"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, FileName)
+			os.WriteFile(file, []byte(tt.content), 0o644)
+			if _, err := Open(dir); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), file) {
+				t.Fatalf("Open = %v, want ErrCorrupt naming the file", err)
+			}
+			if got, _ := os.ReadFile(file); string(got) != tt.content {
+				t.Fatal("the corrupt file was changed")
+			}
+		})
+	}
+}
+
+func TestLegacyFilesAreListedAndSetAside(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, ".portal-5-123.tmp"), []byte(`{"half`), 0o644)
 	os.WriteFile(filepath.Join(dir, "README"), []byte("not ours"), 0o644)
-	d, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := d.Load()
-	if err != nil || len(files) != 0 {
-		t.Fatalf("Load = %+v, %v", files, err)
+	os.WriteFile(filepath.Join(dir, "portal-7.json"), []byte(`{"portalId":7}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "portal-3.json.imported"), []byte(`{}`), 0o644)
+	d := open(t, dir)
+	files, err := d.Legacy()
+	if err != nil || len(files) != 1 || files[0].Portal != 7 || string(files[0].Data) != `{"portalId":7}` {
+		t.Fatalf("Legacy = %+v, %v", files, err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".portal-5-123.tmp")); !os.IsNotExist(err) {
 		t.Fatal("leftover temporary file is still there")
@@ -60,17 +100,22 @@ func TestLoadDropsLeftoverTemporaryFiles(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "README")); err != nil {
 		t.Fatal("a file that is not ours was touched")
 	}
-}
-
-func TestLoadRefusesBadFiles(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "portal-abc.json"), []byte(`{}`), 0o644)
-	d, err := Open(dir)
-	if err != nil {
+	if err := d.SetAside(files[0]); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Load(); err == nil || !strings.Contains(err.Error(), "portal-abc.json") {
-		t.Fatalf("Load = %v, want an error naming the file", err)
+	if files, err := d.Legacy(); err != nil || len(files) != 0 {
+		t.Fatalf("after SetAside: Legacy = %+v, %v", files, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "portal-7.json"+ImportedSuffix)); err != nil {
+		t.Fatalf("the imported file is not kept: %v", err)
+	}
+}
+
+func TestLegacyRefusesBadNames(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "portal-abc.json"), []byte(`{}`), 0o644)
+	if _, err := open(t, dir).Legacy(); err == nil || !strings.Contains(err.Error(), "portal-abc.json") {
+		t.Fatalf("Legacy = %v, want an error naming the file", err)
 	}
 }
 
@@ -102,9 +147,12 @@ func TestLockKeepsOtherHoldersOut(t *testing.T) {
 		t.Fatalf("Lock after unlock = %v", err)
 	}
 	unlock2()
-	// The lock file is not a portal file.
-	files, err := (&Dir{path: dir}).Load()
-	if err != nil || len(files) != 0 {
-		t.Fatalf("Load = %v, %v", files, err)
+	// The lock file is neither the database nor a legacy portal file.
+	d := open(t, dir)
+	if files, err := d.Legacy(); err != nil || len(files) != 0 {
+		t.Fatalf("Legacy = %v, %v", files, err)
+	}
+	if portals, err := d.Portals(); err != nil || len(portals) != 0 {
+		t.Fatalf("Portals = %v, %v", portals, err)
 	}
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -39,7 +38,8 @@ func (s *Server) listPortals(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		s.batches.Settle(id) // batches a fault deferred count once due
-		labels, limits := p.Counts()
+		var labels, limits int
+		p.View(func(v *store.View) { labels, limits = v.Counts() })
 		out = append(out, portalSummary{PortalID: id, Tokens: s.tokens.fingerprints(id), Labels: labels, Limits: limits})
 	}
 	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: map[string]any{"results": out}})
@@ -75,8 +75,7 @@ func (s *Server) putPortalState(w http.ResponseWriter, r *http.Request) {
 		err = s.store.Replace(id, snap)
 	}
 	if err != nil {
-		var aerr *apierr.Error
-		if !errors.As(err, &aerr) {
+		if !apierr.Known(err) {
 			s.log.Error("replace portal state", "portal", id, "error", err)
 		}
 		apierr.Write(w, r, apierr.From(err))

@@ -44,21 +44,16 @@ func (s *Server) setupState() error {
 	if s.cfg.DataDir == "" {
 		return nil
 	}
-	dir, err := persist.Open(s.cfg.DataDir)
+	db, err := persist.Open(s.cfg.DataDir)
 	if err != nil {
 		return err
 	}
-	files, err := dir.Load()
+	n, err := s.store.Attach(db)
 	if err != nil {
-		return fmt.Errorf("%w; mockhub will not start until it is repaired or removed", err)
+		db.Close()
+		return err
 	}
-	for _, f := range files {
-		if err := s.store.Restore(f.Portal, f.Data); err != nil {
-			return fmt.Errorf("data file %s is corrupt: %v; mockhub will not start and will not overwrite it: repair or remove the file", f.Path, err)
-		}
-	}
-	s.store.SetPersister(dir)
-	s.log.Info("state restored", "dataDir", dir.Path(), "portals", len(files))
+	s.log.Info("state restored", "dataDir", db.Path(), "portals", n)
 	return nil
 }
 

@@ -1,11 +1,15 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"iter"
+	"math"
 	"strconv"
+	"strings"
 
-	"github.com/mockhub/mockhub/internal/apierr"
+	"github.com/benbjohnson/immutable"
+	"github.com/mockhub/mockhub/internal/decode"
 )
 
 // LimitInput is one input of a limits batch. Max is ignored by purge.
@@ -24,14 +28,6 @@ type Limit struct {
 	Max      int32
 }
 
-// InputError is the failure of one batch input.
-type InputError struct {
-	Index   int
-	TypeID  int32
-	Error   apierr.BatchError
-	Message string
-}
-
 // LimitOp says what a limits batch does.
 type LimitOp int
 
@@ -42,146 +38,214 @@ const (
 	LimitPurge
 )
 
-// BatchResult is the outcome of a limits batch: the limits it set (create and
-// update) or removed (purge), in input order, and the inputs that failed.
-type BatchResult struct {
-	Limits []Limit
-	Errors []InputError
+// limitKey orders limits by pair (from, then to) and typeId: the order
+// every listing uses.
+type limitKey struct {
+	pair   Pair
+	typeID int32
 }
 
-// ApplyLimits runs a limits batch on pair p. Inputs that pass every rule are
-// applied together; those that fail are reported and change nothing. When
-// allOrNothing is set, any failure leaves the state untouched. When every
-// input fails the whole batch fails with a 400 listing each failure.
-func (pt *Portal) ApplyLimits(op LimitOp, p Pair, inputs []LimitInput, allOrNothing bool) (BatchResult, error) {
-	return pt.ApplyLimitsFailingLast(op, p, inputs, allOrNothing, 0)
+type limitKeyOrder struct{}
+
+func (limitKeyOrder) Compare(a, b limitKey) int {
+	if c := strings.Compare(a.pair.From, b.pair.From); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.pair.To, b.pair.To); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.typeID, b.typeID)
 }
 
-// applyLimit checks one input against the rules and, when it passes, applies
-// it to limits (the batch's working copy of the pair's limits).
-func (st *state) applyLimit(pt *Portal, op LimitOp, p Pair, limits map[int32]int32, in LimitInput) (Limit, *InputError) {
-	fail := func(category, msg string) (Limit, *InputError) {
-		ctx := map[string][]string{"typeId": {strconv.Itoa(int(in.TypeID))}}
-		return Limit{}, &InputError{TypeID: in.TypeID, Message: msg, Error: apierr.NewBatchError(category, msg, ctx)}
-	}
-	t, ok := st.typeOf(pt.catalog, p, in.TypeID)
-	if !ok {
-		return fail(apierr.CategoryValidation, fmt.Sprintf(MsgUnknownType, in.TypeID, p.From, p.To))
-	}
-	if in.Category != t.Category {
-		return fail(apierr.CategoryValidation, fmt.Sprintf(MsgWrongCategory, in.TypeID, t.Category, in.Category))
-	}
-	current, exists := limits[in.TypeID]
-	switch op {
-	case LimitPurge:
-		delete(limits, in.TypeID)
-		return Limit{Pair: p, Category: t.Category, TypeID: t.TypeID, Label: t.Label, Max: current}, nil
-	case LimitCreate:
-		if exists {
-			return fail(apierr.CategoryValidation, fmt.Sprintf(MsgLimitExists, in.TypeID))
+// limitPart is the limits domain: typeId -> maxToObjectIds per pair, in one
+// persistent sorted map. It is held by value (one pointer: storing it in an
+// interface allocates nothing).
+type limitPart struct {
+	m *immutable.SortedMap[limitKey, int32]
+}
+
+var limitsDomain = register(domain{
+	name: "limits",
+	empty: func(*Config) any {
+		return limitPart{m: immutable.NewSortedMap[limitKey, int32](limitKeyOrder{})}
+	},
+	row: func(part any, key string) ([]byte, bool) {
+		k, ok := parseLimitKey(key)
+		if !ok {
+			return nil, false
 		}
-	case LimitUpdate:
-		if !exists {
-			return fail(apierr.CategoryObjectNotFound, fmt.Sprintf(MsgLimitMissing, in.TypeID))
+		max, ok := part.(limitPart).m.Get(k)
+		if !ok {
+			return nil, false
 		}
-	}
-	ceiling := pt.cfg.MaxLimit
-	if in.Max < 1 || in.Max > ceiling {
-		return fail(apierr.CategoryValidation, fmt.Sprintf(MsgLimitOutOfRange, in.Max, in.TypeID, ceiling))
-	}
-	unlabeled, hasUnlabeled := pt.catalog.unlabeled[p]
-	if t.Label != nil && hasUnlabeled {
-		if objMax, ok := limits[unlabeled]; ok && in.Max > objMax {
-			return fail(apierr.CategoryValidation, fmt.Sprintf(MsgLabelAboveObject, in.Max, in.TypeID, objMax, unlabeled, objMax))
-		}
-	}
-	if hasUnlabeled && in.TypeID == unlabeled {
-		for id, m := range sortedLimits(limits) {
-			if id != unlabeled && m > in.Max {
-				return fail(apierr.CategoryValidation, fmt.Sprintf(MsgObjectBelowLabel, in.Max, in.TypeID, m, id, m, ceiling))
+		return encodeLimit(k, max), true
+	},
+	rows: func(part any) iter.Seq2[string, []byte] {
+		return func(yield func(string, []byte) bool) {
+			for k, max := range part.(limitPart).all() {
+				if !yield(limitRowKey(k), encodeLimit(k, max)) {
+					return
+				}
 			}
 		}
-	}
-	limits[in.TypeID] = in.Max
-	return Limit{Pair: p, Category: t.Category, TypeID: t.TypeID, Label: t.Label, Max: in.Max}, nil
+	},
+	load: loadLimit,
+})
+
+// limitRowKey is a limit's saved key: from/to/typeId. Object type keys
+// ("contact", "2-123") hold no slash.
+func limitRowKey(k limitKey) string {
+	b := make([]byte, 0, len(k.pair.From)+len(k.pair.To)+13)
+	b = append(append(append(append(b, k.pair.From...), '/'), k.pair.To...), '/')
+	return string(strconv.AppendInt(b, int64(k.typeID), 10))
 }
 
-// typeOf finds association type typeID along p, HubSpot's or the portal's.
-func (st *state) typeOf(c *Catalog, p Pair, typeID int32) (AssocType, bool) {
-	if t, ok := c.byID[typeID]; ok {
-		return t, t.Pair == p
+func parseLimitKey(s string) (limitKey, bool) {
+	from, rest, ok1 := strings.Cut(s, "/")
+	to, id, ok2 := strings.Cut(rest, "/")
+	n, err := strconv.ParseInt(id, 10, 32)
+	if !ok1 || !ok2 || err != nil {
+		return limitKey{}, false
 	}
-	if d, ok := st.Labels[typeID]; ok && d.direction(typeID) == p {
-		return AssocType{Pair: p, Category: UserDefined, TypeID: typeID, Label: ptr(d.text(typeID))}, true
-	}
-	return AssocType{}, false
+	return limitKey{Pair{from, to}, int32(n)}, true
 }
 
-// batchFailure is the 400 of a batch whose inputs could not be applied.
-func batchFailure(errs []InputError, total int) error {
-	details := make([]apierr.Detail, len(errs))
-	for i, e := range errs {
-		details[i] = apierr.Detail{Message: e.Message, In: fmt.Sprintf("inputs[%d]", e.Index), Context: e.Error.Context}
-	}
-	msg := errs[0].Message
-	if len(errs) > 1 {
-		msg = fmt.Sprintf(MsgAllInputsFailed, total)
-		if len(errs) < total {
-			msg = fmt.Sprintf("%d of %d inputs failed", len(errs), total)
-		}
-	}
-	return apierr.Validation(msg, details...)
+// encodeLimit is a limit's saved value: its SnapshotLimit, without the
+// category (derived on load, as on import).
+func encodeLimit(k limitKey, max int32) []byte {
+	return mustJSON(SnapshotLimit{From: k.pair.From, To: k.pair.To, TypeID: k.typeID, Max: max})
 }
 
-// sortedLimits yields limits in typeId order so that messages are stable.
-func sortedLimits(limits map[int32]int32) func(func(int32, int32) bool) {
-	return func(yield func(int32, int32) bool) {
-		ids := make([]int32, 0, len(limits))
-		for id := range limits {
-			ids = append(ids, id)
-		}
-		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-		for _, id := range ids {
-			if !yield(id, limits[id]) {
+// loadLimit decodes one saved limit strictly; its key must be the one its
+// value says.
+func loadLimit(snap *Snapshot, key string, value []byte) error {
+	var l SnapshotLimit
+	if err := decode.JSON(value, &l); err != nil {
+		return fmt.Errorf("limit %q: %w", key, err)
+	}
+	if want := limitRowKey(limitKey{Pair{l.From, l.To}, l.TypeID}); key != want {
+		return fmt.Errorf("limit %q: the value is the limit %q", key, want)
+	}
+	snap.Limits = append(snap.Limits, l)
+	return nil
+}
+
+// all yields every limit in order.
+func (lp limitPart) all() iter.Seq2[limitKey, int32] {
+	return func(yield func(limitKey, int32) bool) {
+		it := lp.m.Iterator()
+		for !it.Done() {
+			k, v, _ := it.Next()
+			if !yield(k, v) {
 				return
 			}
 		}
 	}
 }
 
+// ofPair yields the limits of p by typeId.
+func (lp limitPart) ofPair(p Pair) iter.Seq2[int32, int32] {
+	return func(yield func(int32, int32) bool) {
+		it := lp.m.Iterator()
+		it.Seek(limitKey{p, math.MinInt32})
+		for !it.Done() {
+			k, v, _ := it.Next()
+			if k.pair != p || !yield(k.typeID, v) {
+				return
+			}
+		}
+	}
+}
+
+func (lp limitPart) get(p Pair, typeID int32) (int32, bool) {
+	return lp.m.Get(limitKey{p, typeID})
+}
+
+func (v *View) limits() limitPart { return v.part(limitsDomain).(limitPart) }
+
+// ApplyLimit checks one input of a limits batch on pair p against every rule,
+// as the state stands (earlier writes of the transaction included), and
+// applies it when it passes. A failing input changes nothing; its error has
+// Index 0 and carries the typeId as context.
+func (tx *Tx) ApplyLimit(op LimitOp, p Pair, in LimitInput) (Limit, *InputError) {
+	pt := tx.pt
+	fail := func(kind ErrorKind, msg string) (Limit, *InputError) {
+		ctx := map[string][]string{"typeId": {strconv.Itoa(int(in.TypeID))}}
+		return Limit{}, &InputError{Kind: kind, Message: msg, Context: ctx}
+	}
+	t, ok := tx.typeOf(p, in.TypeID)
+	if !ok {
+		return fail(KindInvalid, fmt.Sprintf(MsgUnknownType, in.TypeID, p.From, p.To))
+	}
+	if in.Category != t.Category {
+		return fail(KindInvalid, fmt.Sprintf(MsgWrongCategory, in.TypeID, t.Category, in.Category))
+	}
+	lp := tx.limits()
+	key := limitKey{p, in.TypeID}
+	current, exists := lp.m.Get(key)
+	switch op {
+	case LimitPurge:
+		if exists {
+			tx.set(limitsDomain, limitPart{m: lp.m.Delete(key)}, limitRowKey(key))
+		}
+		return Limit{Pair: p, Category: t.Category, TypeID: t.TypeID, Label: t.Label, Max: current}, nil
+	case LimitCreate:
+		if exists {
+			return fail(KindInvalid, fmt.Sprintf(MsgLimitExists, in.TypeID))
+		}
+	case LimitUpdate:
+		if !exists {
+			return fail(KindNotFound, fmt.Sprintf(MsgLimitMissing, in.TypeID))
+		}
+	}
+	ceiling := pt.cfg.MaxLimit
+	if in.Max < 1 || in.Max > ceiling {
+		return fail(KindInvalid, fmt.Sprintf(MsgLimitOutOfRange, in.Max, in.TypeID, ceiling))
+	}
+	unlabeled, hasUnlabeled := pt.catalog.unlabeled[p]
+	if t.Label != nil && hasUnlabeled {
+		if objMax, ok := lp.get(p, unlabeled); ok && in.Max > objMax {
+			return fail(KindInvalid, fmt.Sprintf(MsgLabelAboveObject, in.Max, in.TypeID, objMax, unlabeled, objMax))
+		}
+	}
+	if hasUnlabeled && in.TypeID == unlabeled {
+		for id, m := range lp.ofPair(p) {
+			if id != unlabeled && m > in.Max {
+				return fail(KindInvalid, fmt.Sprintf(MsgObjectBelowLabel, in.Max, in.TypeID, m, id, m, ceiling))
+			}
+		}
+	}
+	tx.set(limitsDomain, limitPart{m: lp.m.Set(key, in.Max)}, limitRowKey(key))
+	return Limit{Pair: p, Category: t.Category, TypeID: t.TypeID, Label: t.Label, Max: in.Max}, nil
+}
+
+// typeOf finds association type typeID along p, HubSpot's or the portal's.
+func (v *View) typeOf(p Pair, typeID int32) (AssocType, bool) {
+	if t, ok := v.pt.catalog.byID[typeID]; ok {
+		return t, t.Pair == p
+	}
+	if d, ok := v.labels().defs.Get(typeID); ok && d.direction(typeID) == p {
+		return AssocType{Pair: p, Category: UserDefined, TypeID: typeID, Label: ptr(d.text(typeID))}, true
+	}
+	return AssocType{}, false
+}
+
 // Limits returns the limits configured on pair p, by typeId.
-func (pt *Portal) Limits(p Pair) []Limit {
+func (v *View) Limits(p Pair) []Limit {
 	var out []Limit
-	pt.read(func(st *state) { out = st.limitsOf(pt.catalog, p) })
+	for id, m := range v.limits().ofPair(p) {
+		t, _ := v.typeOf(p, id)
+		out = append(out, Limit{Pair: p, Category: t.Category, TypeID: id, Label: t.Label, Max: m})
+	}
 	return out
 }
 
 // AllLimits returns every configured limit of the portal, by pair and typeId.
-func (pt *Portal) AllLimits() []Limit {
+func (v *View) AllLimits() []Limit {
 	var out []Limit
-	pt.read(func(st *state) {
-		pairs := make([]Pair, 0, len(st.Limits))
-		for p := range st.Limits {
-			pairs = append(pairs, p)
-		}
-		sort.Slice(pairs, func(i, j int) bool {
-			if pairs[i].From != pairs[j].From {
-				return pairs[i].From < pairs[j].From
-			}
-			return pairs[i].To < pairs[j].To
-		})
-		for _, p := range pairs {
-			out = append(out, st.limitsOf(pt.catalog, p)...)
-		}
-	})
-	return out
-}
-
-func (st *state) limitsOf(c *Catalog, p Pair) []Limit {
-	var out []Limit
-	for id, m := range sortedLimits(st.Limits[p]) {
-		t, _ := st.typeOf(c, p, id)
-		out = append(out, Limit{Pair: p, Category: t.Category, TypeID: id, Label: t.Label, Max: m})
+	for k, m := range v.limits().all() {
+		t, _ := v.typeOf(k.pair, k.typeID)
+		out = append(out, Limit{Pair: k.pair, Category: t.Category, TypeID: k.typeID, Label: t.Label, Max: m})
 	}
 	return out
 }

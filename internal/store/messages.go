@@ -14,7 +14,6 @@ const (
 	MsgLabelNotFound       = "No association label with typeId %d exists from %s to %s"
 	MsgLabelInUse          = "Association label %d cannot be deleted while an association limit uses typeId %d; purge the limit first"
 
-	MsgTooManyInputs    = "Too many inputs: %d; a batch accepts at most %d"
 	MsgUnknownType      = "typeId %d is not an association type from %s to %s"
 	MsgWrongCategory    = "typeId %d has category %s, not %s"
 	MsgLimitExists      = "A limit already exists for typeId %d"
@@ -22,5 +21,4 @@ const (
 	MsgLimitOutOfRange  = "maxToObjectIds %d for typeId %d is out of range; the valid range is 1-%d"
 	MsgLabelAboveObject = "maxToObjectIds %d for label typeId %d exceeds the limit of %d on the unlabeled typeId %d; the valid range is 1-%d"
 	MsgObjectBelowLabel = "maxToObjectIds %d for typeId %d is below the limit of %d on label typeId %d; the valid range is %d-%d"
-	MsgAllInputsFailed  = "All %d inputs failed"
 )

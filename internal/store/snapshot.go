@@ -1,13 +1,12 @@
 package store
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 
-	"github.com/mockhub/mockhub/internal/apierr"
+	"github.com/benbjohnson/immutable"
 	"github.com/mockhub/mockhub/internal/decode"
+	"github.com/mockhub/mockhub/internal/persist"
 )
 
 // Snapshot is a portal's state as a JSON document. It is what the admin API
@@ -53,11 +52,13 @@ type Fixtures struct {
 	Portals []Snapshot `json:"portals"`
 }
 
-// Persister keeps portal states on durable storage. Save receives the
-// encoded Snapshot of a portal's next state before that state becomes
-// visible; an error fails the mutation and leaves the state unchanged.
+// Persister keeps portal states on durable storage (persist.DB is one).
+// Commit receives the keys a write changed (a nil Value deletes one), or
+// with replace the portal's whole state, before the write becomes visible;
+// it returns once they are durable, and an error fails the write and leaves
+// the state unchanged. Remove drops a portal's saved state.
 type Persister interface {
-	Save(portal int64, doc []byte) error
+	Commit(portal int64, replace bool, rows []persist.Row) error
 	Remove(portal int64) error
 }
 
@@ -77,11 +78,13 @@ func (s *Store) SetPersister(p Persister) {
 // newPortal builds portal id from its fixtures, or empty. The caller holds
 // s.mu.
 func (s *Store) newPortal(id int64) *Portal {
-	st := newState(s.cfg.FirstLabelTypeID)
+	st := newState(&s.cfg)
 	if seed, ok := s.seeds[id]; ok {
-		st = seed.clone()
+		st = seed
 	}
-	return &Portal{id: id, cfg: &s.cfg, catalog: s.catalog, st: st, persister: s.persister}
+	p := &Portal{id: id, cfg: &s.cfg, catalog: s.catalog, persister: s.persister}
+	p.st.Store(st)
+	return p
 }
 
 // seededPortals returns a fresh portal map holding the seeded portals, so a
@@ -109,47 +112,17 @@ func (p *Portal) detach() error {
 	return nil
 }
 
-// save hands next to the persister. The caller holds p.mu.
-func (p *Portal) save(next *state) error {
-	if p.persister == nil || p.detached {
-		return nil
-	}
-	doc, err := json.Marshal(next.snapshot(p.id))
-	if err != nil {
-		return fmt.Errorf("encode portal %d: %w", p.id, err)
-	}
-	if err := p.persister.Save(p.id, doc); err != nil {
-		return fmt.Errorf("save portal %d: %w", p.id, err)
-	}
-	return nil
-}
-
 // Snapshot exports the portal's state.
 func (p *Portal) Snapshot() Snapshot {
 	var out Snapshot
-	p.read(func(st *state) { out = st.snapshot(p.id) })
+	p.View(func(v *View) { out = v.snapshot() })
 	return out
 }
 
-// Counts returns how many custom labels (one per definition) and limits the
-// portal has.
-func (p *Portal) Counts() (labels, limits int) {
-	p.read(func(st *state) {
-		for id, d := range st.Labels {
-			if id == d.Forward {
-				labels++
-			}
-		}
-		for _, m := range st.Limits {
-			limits += len(m)
-		}
-	})
-	return labels, limits
-}
-
-func (st *state) snapshot(id int64) Snapshot {
-	out := Snapshot{PortalID: id, NextTypeID: st.NextTypeID, Labels: []SnapshotLabel{}, Limits: []SnapshotLimit{}}
-	for typeID, d := range st.Labels {
+func (v *View) snapshot() Snapshot {
+	lp := v.labels()
+	out := Snapshot{PortalID: v.pt.id, NextTypeID: lp.next, Labels: []SnapshotLabel{}, Limits: []SnapshotLimit{}}
+	for typeID, d := range lp.all() {
 		if typeID != d.Forward {
 			continue
 		}
@@ -158,26 +131,13 @@ func (st *state) snapshot(id int64) Snapshot {
 			InverseTypeID: d.Inverse, InverseLabel: d.InverseLabel,
 		})
 	}
-	sort.Slice(out.Labels, func(i, j int) bool { return out.Labels[i].TypeID < out.Labels[j].TypeID })
-	for p, m := range st.Limits {
-		for typeID, n := range m {
-			category := UserDefined
-			if _, ok := st.Labels[typeID]; !ok {
-				category = HubSpotDefined
-			}
-			out.Limits = append(out.Limits, SnapshotLimit{From: p.From, To: p.To, Category: category, TypeID: typeID, Max: n})
+	for k, n := range v.limits().all() {
+		category := UserDefined
+		if _, ok := lp.defs.Get(k.typeID); !ok {
+			category = HubSpotDefined
 		}
+		out.Limits = append(out.Limits, SnapshotLimit{From: k.pair.From, To: k.pair.To, Category: category, TypeID: k.typeID, Max: n})
 	}
-	sort.Slice(out.Limits, func(i, j int) bool {
-		a, b := out.Limits[i], out.Limits[j]
-		if a.From != b.From {
-			return a.From < b.From
-		}
-		if a.To != b.To {
-			return a.To < b.To
-		}
-		return a.TypeID < b.TypeID
-	})
 	return out
 }
 
@@ -186,7 +146,7 @@ func (st *state) snapshot(id int64) Snapshot {
 func DecodeSnapshot(data []byte) (*Snapshot, error) {
 	var snap Snapshot
 	if err := decode.JSON(data, &snap); err != nil {
-		return nil, apierr.Validation("Invalid portal state document: " + err.Error())
+		return nil, invalid("Invalid portal state document: " + err.Error())
 	}
 	return &snap, nil
 }
@@ -205,15 +165,15 @@ func DecodeFixtures(data []byte) (*Fixtures, error) {
 // portal list) and is answered with a 400 listing every problem.
 func (s *Store) Replace(id int64, snap *Snapshot) error {
 	if snap.PortalID != 0 && snap.PortalID != id {
-		return apierr.Validation(fmt.Sprintf("portalId %d in the document does not match portal %d", snap.PortalID, id),
-			apierr.Detail{Message: "portalId does not match the portal being replaced", In: "portalId"})
+		return invalid(fmt.Sprintf("portalId %d in the document does not match portal %d", snap.PortalID, id),
+			Detail{Message: "portalId does not match the portal being replaced", In: "portalId"})
 	}
 	st, err := s.buildState(snap)
 	if err != nil {
 		return err
 	}
-	return s.Portal(id).mutate(func(next *state) error {
-		*next = *st
+	return s.Portal(id).Update(func(tx *Tx) error {
+		tx.replaceAll(st)
 		return nil
 	})
 }
@@ -245,33 +205,38 @@ func (s *Store) Seed(f *Fixtures) error {
 }
 
 // Restore installs a saved state document as portal id's state without
-// saving it again (it comes from the persister).
+// saving it again (it comes from storage).
 func (s *Store) Restore(id int64, data []byte) error {
+	st, err := s.decodeSaved(id, data)
+	if err != nil {
+		return err
+	}
+	s.install(id, st)
+	return nil
+}
+
+// decodeSaved checks a saved state document of portal id.
+func (s *Store) decodeSaved(id int64, data []byte) (*state, error) {
 	snap, err := DecodeSnapshot(data)
 	if err != nil {
-		return errors.New(Message(err))
+		return nil, errors.New(Message(err))
 	}
 	if snap.PortalID != id {
-		return fmt.Errorf("document is for portal %d", snap.PortalID)
+		return nil, fmt.Errorf("document is for portal %d", snap.PortalID)
 	}
 	st, err := s.buildState(snap)
 	if err != nil {
-		return errors.New(Message(err))
+		return nil, errors.New(Message(err))
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.newPortal(id)
-	p.st = st
-	s.portals[id] = p
-	return nil
+	return st, nil
 }
 
 // buildState checks a document against every rule the API enforces and
 // turns it into a state.
 func (s *Store) buildState(snap *Snapshot) (*state, error) {
-	var details []apierr.Detail
+	var details []Detail
 	fail := func(in, format string, args ...any) {
-		details = append(details, apierr.Detail{Message: in + ": " + fmt.Sprintf(format, args...), In: in})
+		details = append(details, Detail{Message: in + ": " + fmt.Sprintf(format, args...), In: in})
 	}
 	resolve := func(in, spelling string) (string, bool) {
 		t, ok := s.catalog.types.Resolve(spelling)
@@ -281,7 +246,8 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 		}
 		return t.Key(), true
 	}
-	st := newState(s.cfg.FirstLabelTypeID)
+	labels := map[int32]*labelDef{}
+	limits := map[limitKey]int32{}
 	type pairing struct{ a, b string }
 	names := map[pairing]map[string]bool{}
 	checkID := func(in string, id int32) bool {
@@ -290,7 +256,7 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 			fail(in, "typeId must be positive, got %d", id)
 		case hub:
 			fail(in, "typeId %d is a HubSpot-defined association type", id)
-		case st.Labels[id] != nil:
+		case labels[id] != nil:
 			fail(in, "typeId %d is used by another label", id)
 		default:
 			return true
@@ -307,7 +273,9 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 			in.InverseLabel = &l.InverseLabel
 		}
 		if err := validateLabelInput(in); err != nil {
-			for _, d := range apierr.From(err).Errors {
+			var e *Error
+			errors.As(err, &e)
+			for _, d := range e.Details {
 				fail(at+"."+d.In, "%s", d.Message)
 			}
 			continue
@@ -345,13 +313,22 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 			continue
 		}
 		d.Forward = l.TypeID
-		st.Labels[d.Forward] = d
+		labels[d.Forward] = d
 		maxID = max(maxID, d.Forward)
 		if !symmetric {
 			d.Inverse = l.InverseTypeID
-			st.Labels[d.Inverse] = d
+			labels[d.Inverse] = d
 			maxID = max(maxID, d.Inverse)
 		}
+	}
+	typeOf := func(p Pair, typeID int32) (AssocType, bool) {
+		if t, ok := s.catalog.byID[typeID]; ok {
+			return t, t.Pair == p
+		}
+		if d, ok := labels[typeID]; ok && d.direction(typeID) == p {
+			return AssocType{Pair: p, Category: UserDefined, TypeID: typeID}, true
+		}
+		return AssocType{}, false
 	}
 	for i, l := range snap.Limits {
 		at := fmt.Sprintf("limits[%d]", i)
@@ -361,7 +338,7 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 			continue
 		}
 		p := Pair{from, to}
-		t, ok := st.typeOf(s.catalog, p, l.TypeID)
+		t, ok := typeOf(p, l.TypeID)
 		switch {
 		case !ok:
 			fail(at+".typeId", MsgUnknownType, l.TypeID, from, to)
@@ -373,40 +350,41 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 			fail(at+".maxToObjectIds", MsgLimitOutOfRange, l.Max, l.TypeID, s.cfg.MaxLimit)
 			continue
 		}
-		if _, dup := st.Limits[p][l.TypeID]; dup {
+		if _, dup := limits[limitKey{p, l.TypeID}]; dup {
 			fail(at+".typeId", "typeId %d from %s to %s has more than one limit", l.TypeID, from, to)
 			continue
 		}
-		if st.Limits[p] == nil {
-			st.Limits[p] = map[int32]int32{}
-		}
-		st.Limits[p][l.TypeID] = l.Max
+		limits[limitKey{p, l.TypeID}] = l.Max
 	}
-	for p, m := range st.Limits {
-		unlabeled, ok := s.catalog.unlabeled[p]
-		objMax, has := m[unlabeled]
-		if !ok || !has {
+	lb := immutable.NewSortedMapBuilder[limitKey, int32](limitKeyOrder{})
+	for k, v := range limits {
+		lb.Set(k, v)
+	}
+	limitPart := limitPart{m: lb.Map()}
+	// Checked in limit order so that the messages are stable.
+	for k, v := range limitPart.all() {
+		unlabeled, ok := s.catalog.unlabeled[k.pair]
+		if !ok || k.typeID == unlabeled {
 			continue
 		}
-		for id, v := range sortedLimits(m) {
-			if id != unlabeled && v > objMax {
-				fail("limits", MsgLabelAboveObject, v, id, objMax, unlabeled, objMax)
-			}
+		if objMax, has := limits[limitKey{k.pair, unlabeled}]; has && v > objMax {
+			fail("limits", MsgLabelAboveObject, v, k.typeID, objMax, unlabeled, objMax)
 		}
 	}
 	if len(details) > 0 {
-		return nil, apierr.Validation("Invalid portal state: "+details[0].Message, details...)
+		return nil, invalid("Invalid portal state: "+details[0].Message, details...)
 	}
-	st.NextTypeID = max(snap.NextTypeID, s.cfg.FirstLabelTypeID, maxID+1)
+	labelPart := newLabelPart(max(snap.NextTypeID, s.cfg.FirstLabelTypeID, maxID+1))
+	db := immutable.NewSortedMapBuilder[int32, *labelDef](typeIDOrder{})
+	for id, d := range labels {
+		db.Set(id, d)
+		if id == d.Forward {
+			labelPart.count++
+		}
+	}
+	labelPart.defs = db.Map()
+	st := newState(&s.cfg)
+	st.parts[labelsDomain.index] = labelPart
+	st.parts[limitsDomain.index] = limitPart
 	return st, nil
-}
-
-// Message returns the text of err without the status and category an
-// *apierr.Error prints, for start-up messages.
-func Message(err error) string {
-	var e *apierr.Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	return err.Error()
 }

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mockhub/mockhub/internal/apierr"
 	"github.com/mockhub/mockhub/internal/objecttype"
+	"github.com/mockhub/mockhub/internal/persist"
 )
 
-func newTestStore(t *testing.T) *Store {
+func newTestStore(t testing.TB) *Store {
 	t.Helper()
 	s, err := defaultStore()
 	if err != nil {
@@ -152,8 +152,8 @@ func TestReplaceRejectsBadDocuments(t *testing.T) {
 			if err == nil {
 				t.Fatal("accepted")
 			}
-			var aerr *apierr.Error
-			if !errors.As(err, &aerr) || aerr.Status != 400 {
+			var aerr *Error
+			if !errors.As(err, &aerr) || aerr.Kind != KindInvalid {
 				t.Fatalf("error %v is not a 400", err)
 			}
 			if !strings.Contains(aerr.Message, tt.want) {
@@ -194,18 +194,29 @@ func itoa(n int) string {
 	return string(b)
 }
 
-// fakePersister records saves and can be told to fail.
+// fakePersister keeps committed rows in memory and can be told to fail.
 type fakePersister struct {
-	saved   map[int64][]byte
+	saved   map[int64]map[[2]string][]byte
 	removed []int64
+	commits int
 	fail    error
 }
 
-func (f *fakePersister) Save(id int64, doc []byte) error {
+func (f *fakePersister) Commit(id int64, replace bool, rows []persist.Row) error {
 	if f.fail != nil {
 		return f.fail
 	}
-	f.saved[id] = doc
+	f.commits++
+	if replace || f.saved[id] == nil {
+		f.saved[id] = map[[2]string][]byte{}
+	}
+	for _, r := range rows {
+		if r.Value == nil {
+			delete(f.saved[id], [2]string{r.Domain, r.Key})
+		} else {
+			f.saved[id][[2]string{r.Domain, r.Key}] = r.Value
+		}
+	}
 	return nil
 }
 
@@ -218,14 +229,43 @@ func (f *fakePersister) Remove(id int64) error {
 	return nil
 }
 
+// load rebuilds portal id's state from what was committed.
+func (f *fakePersister) load(t *testing.T, s *Store, id int64) Snapshot {
+	t.Helper()
+	p := persist.Portal{ID: id}
+	for k, v := range f.saved[id] {
+		p.Rows = append(p.Rows, persist.Row{Domain: k[0], Key: k[1], Value: v})
+	}
+	st, err := s.loadRows(p)
+	if err != nil {
+		t.Fatalf("saved rows do not load: %v", err)
+	}
+	v := View{pt: &Portal{id: id, catalog: s.catalog}, st: st}
+	return v.snapshot()
+}
+
 func TestPersisterSeesEveryMutation(t *testing.T) {
 	s := newTestStore(t)
-	fp := &fakePersister{saved: map[int64][]byte{}}
+	fp := &fakePersister{saved: map[int64]map[[2]string][]byte{}}
 	s.SetPersister(fp)
 	p := populate(t, s, 7)
 	want, _ := json.Marshal(p.Snapshot())
-	if string(fp.saved[7]) != string(want) {
-		t.Fatalf("saved %s, want the current state %s", fp.saved[7], want)
+	if got, _ := json.Marshal(fp.load(t, s, 7)); string(got) != string(want) {
+		t.Fatalf("saved %s, want the current state %s", got, want)
+	}
+	// Each write saves only the keys it changed.
+	commits := fp.commits
+	if _, err := p.ApplyLimits(LimitPurge, contactCompany, []LimitInput{{Category: HubSpotDefined, TypeID: 279}}, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.ApplyLimits(LimitCreate, contactCompany, []LimitInput{{Category: HubSpotDefined, TypeID: 279, Max: 10}}, true); err != nil {
+		t.Fatal(err)
+	}
+	if fp.commits != commits+2 {
+		t.Fatalf("two writes made %d commits", fp.commits-commits)
+	}
+	if got, _ := json.Marshal(fp.load(t, s, 7)); string(got) != string(want) {
+		t.Fatalf("after purge and create: saved %s, want %s", got, want)
 	}
 
 	fp.fail = errors.New("disk full")

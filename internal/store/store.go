@@ -1,14 +1,18 @@
 // Package store holds mockhub's state: for each portal, the custom association
 // labels it defined and the association limits it configured, on top of the
-// shared catalog of HubSpot-defined types. Every mutation is all-or-nothing:
-// it works on a copy of the portal's state and swaps it in only when the
-// whole operation succeeded.
+// shared catalog of HubSpot-defined types. Every write is a transaction
+// (Portal.Update) and all-or-nothing: it works on its own version of the
+// portal's state and publishes it only when the whole operation succeeded
+// (and was saved). Reads (Portal.View) load the published state through an
+// atomic pointer and never wait. See state.go for how a state is split into
+// domains.
 package store
 
 import (
 	"errors"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // Config tunes business rules HubSpot does not publish.
@@ -46,6 +50,9 @@ type Store struct {
 func New(cfg Config, catalog *Catalog) *Store {
 	return &Store{cfg: cfg, catalog: catalog, portals: map[int64]*Portal{}}
 }
+
+// Config returns the store's business rules.
+func (s *Store) Config() Config { return s.cfg }
 
 // Catalog returns the HubSpot-defined types shared by every portal.
 func (s *Store) Catalog() *Catalog { return s.catalog }
@@ -129,39 +136,20 @@ type Portal struct {
 	cfg     *Config
 	catalog *Catalog
 
+	// st is the published state, replaced whole by each write.
+	st atomic.Pointer[state]
+	// mu serializes writes and guards persister, detached and saved.
 	mu sync.Mutex
-	st *state
-	// persister saves every new state before it is swapped in; detached
+	// persister saves every write before it is published; detached
 	// portals (removed by a reset) no longer save.
 	persister Persister
 	detached  bool
-	// pending holds fault-injected batches that take effect later
-	// (pending.go).
-	pending pendingQueue
+	// saved says the persister holds this portal's whole state, so a write
+	// may commit only the keys it changed. A portal built from fixtures or
+	// created empty is not saved until its first write, which saves it
+	// whole; one restored from the persister is.
+	saved bool
 }
 
 // ID returns the portal id.
 func (p *Portal) ID() int64 { return p.id }
-
-// mutate runs fn on a copy of the state and keeps the copy only when fn
-// succeeds, so a failed operation leaves nothing half-applied.
-func (p *Portal) mutate(fn func(st *state) error) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	next := p.st.clone()
-	if err := fn(next); err != nil {
-		return err
-	}
-	if err := p.save(next); err != nil {
-		return err
-	}
-	p.st = next
-	return nil
-}
-
-// read runs fn on the current state.
-func (p *Portal) read(fn func(st *state)) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	fn(p.st)
-}

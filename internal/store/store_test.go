@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"sync"
 	"testing"
-
-	"github.com/mockhub/mockhub/internal/apierr"
 )
 
 var (
@@ -15,10 +13,11 @@ var (
 	dealsToContacts     = Pair{"deal", "contact"}
 )
 
+// status is the HTTP status the error package answers err with.
 func status(err error) int {
-	var e *apierr.Error
+	var e *Error
 	if errors.As(err, &e) {
-		return e.Status
+		return map[ErrorKind]int{KindInvalid: 400, KindNotFound: 404, KindConflict: 409}[e.Kind]
 	}
 	if err != nil {
 		return -1

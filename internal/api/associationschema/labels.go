@@ -37,11 +37,18 @@ type labelUpdate struct {
 }
 
 func (l labels) list(c *endpoint.Call) (endpoint.Reply, error) {
-	return endpoint.Reply{Status: http.StatusOK, Body: endpoint.Results{Results: l.bodies(c, c.Portal().Labels(pair(c)))}}, nil
+	var types []store.AssocType
+	c.Portal().View(func(v *store.View) { types = v.Labels(pair(c)) })
+	return endpoint.Reply{Status: http.StatusOK, Body: endpoint.Results{Results: l.bodies(c, types)}}, nil
 }
 
 func (l labels) create(c *endpoint.Call, in *labelCreate) (endpoint.Reply, error) {
-	created, err := c.Portal().CreateLabel(pair(c), store.LabelInput{Name: in.Name, Label: in.Label, InverseLabel: in.InverseLabel})
+	var created []store.AssocType
+	err := c.Portal().Update(func(tx *store.Tx) error {
+		var err error
+		created, err = tx.CreateLabel(pair(c), store.LabelInput{Name: in.Name, Label: in.Label, InverseLabel: in.InverseLabel})
+		return err
+	})
 	if err != nil {
 		return endpoint.Reply{}, err
 	}
@@ -49,7 +56,10 @@ func (l labels) create(c *endpoint.Call, in *labelCreate) (endpoint.Reply, error
 }
 
 func (l labels) update(c *endpoint.Call, in *labelUpdate) (endpoint.Reply, error) {
-	if err := c.Portal().UpdateLabel(pair(c), in.AssociationTypeID, in.Label, in.InverseLabel); err != nil {
+	err := c.Portal().Update(func(tx *store.Tx) error {
+		return tx.UpdateLabel(pair(c), in.AssociationTypeID, in.Label, in.InverseLabel)
+	})
+	if err != nil {
 		return endpoint.Reply{}, err
 	}
 	return endpoint.NoContent, nil
@@ -57,7 +67,8 @@ func (l labels) update(c *endpoint.Call, in *labelUpdate) (endpoint.Reply, error
 
 func (l labels) delete(c *endpoint.Call) (endpoint.Reply, error) {
 	id := endpoint.Value[int32](c, "associationTypeId")
-	if err := c.Portal().DeleteLabel(pair(c), id); err != nil {
+	err := c.Portal().Update(func(tx *store.Tx) error { return tx.DeleteLabel(pair(c), id) })
+	if err != nil {
 		return endpoint.Reply{}, err
 	}
 	return endpoint.NoContent, nil

@@ -33,11 +33,15 @@ type limitUpdateBody struct {
 }
 
 func readAllLimits(c *endpoint.Call) (endpoint.Reply, error) {
-	return endpoint.Reply{Status: http.StatusOK, Body: endpoint.Results{Results: limitBodies(c.Portal().AllLimits())}}, nil
+	var limits []store.Limit
+	c.Portal().View(func(v *store.View) { limits = v.AllLimits() })
+	return endpoint.Reply{Status: http.StatusOK, Body: endpoint.Results{Results: limitBodies(limits)}}, nil
 }
 
 func readPairLimits(c *endpoint.Call) (endpoint.Reply, error) {
-	return endpoint.Reply{Status: http.StatusOK, Body: endpoint.Results{Results: limitBodies(c.Portal().Limits(pair(c)))}}, nil
+	var limits []store.Limit
+	c.Portal().View(func(v *store.View) { limits = v.Limits(pair(c)) })
+	return endpoint.Reply{Status: http.StatusOK, Body: endpoint.Results{Results: limitBodies(limits)}}, nil
 }
 
 func limitBodies(limits []store.Limit) any {
