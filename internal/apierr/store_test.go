@@ -54,9 +54,3 @@ func TestFromInputShapesEachKind(t *testing.T) {
 		}
 	}
 }
-
-func TestStoreInternalMessageIsOurs(t *testing.T) {
-	if "internal error" != MsgInternal {
-		t.Fatalf(""internal error" %q != %q", store.MsgInternal, MsgInternal)
-	}
-}
