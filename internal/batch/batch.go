@@ -17,6 +17,7 @@
 package batch
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -76,17 +77,17 @@ type Spec[In, Out any] struct {
 	MaxInputs int
 }
 
-// Runner runs batches and holds the batches a fault deferred.
+// Runner runs batches, and the batches a fault deferred when they are due.
 type Runner struct {
 	clock     clock.Clock
 	maxInputs int
-	pending   *queues
+	deferred
 }
 
 // NewRunner returns a runner whose batches take at most maxInputs inputs
 // unless their Spec says otherwise.
 func NewRunner(clk clock.Clock, maxInputs int) *Runner {
-	return &Runner{clock: clk, maxInputs: maxInputs, pending: newQueues()}
+	return &Runner{clock: clk, maxInputs: maxInputs, deferred: newDeferred()}
 }
 
 // Handle registers a batch operation.
@@ -94,7 +95,18 @@ func Handle[In, Out any](reg *endpoint.Registry, run *Runner, operationID string
 	endpoint.HandleBody(reg, operationID, func(c *endpoint.Call, body *Body[In]) (endpoint.Reply, error) {
 		return serve(run, spec, c, body.Inputs)
 	})
+	run.replays[operationID] = func(c *endpoint.Call, tx *store.Tx, raw json.RawMessage) error {
+		var inputs []In
+		if err := json.Unmarshal(raw, &inputs); err != nil {
+			return fmt.Errorf("deferred inputs of %s: %w", operationID, err)
+		}
+		_, err := apply(spec, c, tx, inputs, len(inputs), !c.Op.MultiStatus && !c.Op.ErrorsInBody)
+		return err
+	}
 }
+
+// operationKey names c's operation in deferred work: version and id.
+func operationKey(c *endpoint.Call) string { return c.Op.Document.Version + " " + c.Op.ID }
 
 // failure is one failed input, as the answer reports it.
 type failure struct {
@@ -144,15 +156,20 @@ func serve[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, input
 			return endpoint.Reply{}, err
 		}
 		due := c.RequestedAt.Add(bs.ApplyAfter())
-		run.pending.add(c.PortalID, due, func() {
-			// Checked again when due, against the state of that moment;
-			// inputs that fail then are dropped silently, as HubSpot's
-			// asynchronous batches do.
-			_ = portal.Update(func(tx *store.Tx) error {
-				_, err := apply(spec, c, tx, inputs, len(inputs), allOrNothing)
-				return err
-			})
+		raw, err := json.Marshal(inputs)
+		if err != nil {
+			return endpoint.Reply{}, err
+		}
+		// The batch is owed once acknowledged: it is saved with the portal
+		// before the answer goes out, and applied on time by the server.
+		err = portal.Update(func(tx *store.Tx) error {
+			_, err := tx.Defer(store.Deferred{Due: due, Operation: operationKey(c), Params: c.Params(), Inputs: raw})
+			return err
 		})
+		if err != nil {
+			return endpoint.Reply{}, err
+		}
+		run.arm(c.PortalID, due)
 		status, started := StatusPending, due
 		if bs.Status == faults.BatchProcessing {
 			status, started = StatusProcessing, c.StartedAt
@@ -262,13 +279,3 @@ func reply[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, statu
 	}
 	return endpoint.Reply{Status: code, Body: env}
 }
-
-// Settle applies the deferred batches of portal that are due by now, oldest
-// first. Without deferred batches it costs one atomic load.
-func (run *Runner) Settle(portal int64) { run.pending.settle(portal, run.clock.Now()) }
-
-// Pending reports how many deferred batches of portal wait to take effect.
-func (run *Runner) Pending(portal int64) int { return run.pending.count(portal) }
-
-// Reset drops deferred batches: every portal's when portal is nil.
-func (run *Runner) Reset(portal *int64) { run.pending.reset(portal) }

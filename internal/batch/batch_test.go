@@ -145,6 +145,7 @@ func newHarness(t *testing.T, maxInputs int, spec Spec[digit, int]) *harness {
 	Handle(reg, h.run, "limits-batch-purge", spec)
 	log := slog.New(slog.DiscardHandler)
 	deps := endpoint.Deps{Store: h.store, Clock: h.clk, Log: log, MaxBodyBytes: 1 << 20, Settle: h.run.Settle}
+	ops := map[string]*openapi.Operation{}
 	random := idgen.New(1)
 	rules, err := faults.NewSet(random, nil)
 	if err != nil {
@@ -161,7 +162,15 @@ func newHarness(t *testing.T, maxInputs int, spec Spec[digit, int]) *harness {
 			t.Fatal(err)
 		}
 		h.router.With(h.guards, middleware.Fault(op, fd)).Method(op.Method, op.Path, e)
+		ops[name] = op
 	}
+	h.run.Attach(h.store, func(key string, portal int64, params map[string]string) (*endpoint.Call, error) {
+		op, ok := ops[key]
+		if !ok {
+			return nil, fmt.Errorf("no operation %q", key)
+		}
+		return reg.Replay(op, deps, portal, params)
+	}, log)
 	return h
 }
 
@@ -554,12 +563,12 @@ func TestBatchDeferred(t *testing.T) {
 			}
 			// Due at arrival + applyAfterMs, on the server's clock.
 			h.clk.Set(start.Add(after - time.Millisecond))
-			h.run.Settle(portalID)
+			h.run.SettlePortal(portalID)
 			if got := h.applied(); got != "" {
 				t.Errorf("applied %q a millisecond early", got)
 			}
 			h.clk.Set(start.Add(after))
-			h.run.Settle(portalID)
+			h.run.SettlePortal(portalID)
 			if got := h.applied(); got != tt.applied || h.run.Pending(portalID) != 0 {
 				t.Errorf("once due: applied %q, want %q; %d pending", got, tt.applied, h.run.Pending(portalID))
 			}
@@ -603,7 +612,7 @@ func TestBatchDeferredRefusedNow(t *testing.T) {
 			if n := h.run.Pending(portalID); n != 0 {
 				t.Errorf("a refused batch was deferred: %d pending", n)
 			}
-			h.run.Settle(portalID)
+			h.run.SettlePortal(portalID)
 			if got := h.applied(); got != "" {
 				t.Errorf("applied %q", got)
 			}
@@ -613,8 +622,8 @@ func TestBatchDeferredRefusedNow(t *testing.T) {
 
 func TestBatchDeferredAppliesInOrderOnTheNextRequest(t *testing.T) {
 	h := newHarness(t, 100, digitSpec())
-	// Accepted in this order, due in reverse order: applied in the order
-	// accepted once all are due.
+	// Accepted in this order, due in reverse order: each is applied at its
+	// due time, so in due order, even when several fall due at once.
 	for i, ms := range []int{300, 200, 100} {
 		if a := h.send(multiStatus, fmt.Sprintf("batchStatus;status=PENDING;applyAfterMs=%d", ms), i+1); a.status != 201 {
 			t.Fatalf("%d %s", a.status, a.body)
@@ -626,9 +635,9 @@ func TestBatchDeferredAppliesInOrderOnTheNextRequest(t *testing.T) {
 		t.Fatalf("after 150ms: %d, applied %q, %d pending", a.status, h.applied(), h.run.Pending(portalID))
 	}
 	h.clk.Advance(time.Second)
-	h.run.Settle(portalID)
-	if got := h.applied(); got != "3912" {
-		t.Errorf("applied %q, want 3912", got)
+	h.run.SettlePortal(portalID)
+	if got := h.applied(); got != "3921" {
+		t.Errorf("applied %q, want 3921", got)
 	}
 }
 
@@ -653,6 +662,15 @@ func TestBatchResetDropsDeferred(t *testing.T) {
 					h.send(multiStatus, "batchStatus;status=PROCESSING;applyAfterMs=10", d)
 				}
 			}
+			// A reset drops the portal's state, deferred work included, and
+			// then the runner's timers.
+			if tt.portal == nil {
+				if err := h.store.Reset(); err != nil {
+					t.Fatal(err)
+				}
+			} else if err := h.store.ResetPortal(*tt.portal); err != nil {
+				t.Fatal(err)
+			}
 			h.run.Reset(tt.portal)
 			for p, want := range map[int64]string{portalID: tt.want, other: tt.wantOther} {
 				if n := h.run.Pending(p); n != len(want) {
@@ -660,8 +678,8 @@ func TestBatchResetDropsDeferred(t *testing.T) {
 				}
 			}
 			h.clk.Advance(time.Second)
-			h.run.Settle(portalID)
-			h.run.Settle(other)
+			h.run.SettlePortal(portalID)
+			h.run.SettlePortal(other)
 			if got := h.appliedIn(portalID); got != tt.want {
 				t.Errorf("applied %q, want %q", got, tt.want)
 			}
@@ -690,7 +708,7 @@ func TestBatchConcurrentSettleKeepsOrder(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for range batches {
-					h.run.Settle(portalID)
+					h.run.SettlePortal(portalID)
 				}
 			}()
 		}
@@ -698,7 +716,7 @@ func TestBatchConcurrentSettleKeepsOrder(t *testing.T) {
 			h.clk.Advance(time.Millisecond)
 		}
 		wg.Wait()
-		h.run.Settle(portalID)
+		h.run.SettlePortal(portalID)
 		if got := h.applied(); got != "123456789" {
 			t.Fatalf("round %d: applied %q, want 123456789", round, got)
 		}
@@ -718,12 +736,12 @@ func TestBatchConcurrentDeferAndSettle(t *testing.T) {
 		}()
 		go func() {
 			defer wg.Done()
-			h.run.Settle(portalID)
+			h.run.SettlePortal(portalID)
 			_ = h.run.Pending(portalID)
 		}()
 	}
 	wg.Wait()
-	h.run.Settle(portalID)
+	h.run.SettlePortal(portalID)
 	// Each batch applied once, in whatever order the requests came.
 	got := []byte(h.applied())
 	slices.Sort(got)

@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -19,4 +20,30 @@ func TestManualMovesOnlyWhenTold(t *testing.T) {
 	if !c.Now().Equal(later) {
 		t.Fatalf("Set: Now = %v", c.Now())
 	}
+}
+
+func TestManualRunsScheduledWorkWhenAdvanced(t *testing.T) {
+	start := time.Date(2026, 3, 30, 12, 0, 0, 0, time.UTC)
+	m := NewManual(start)
+	var ran []string
+	At(m, start.Add(2*time.Second), func() { ran = append(ran, "b") })
+	At(m, start.Add(time.Second), func() { ran = append(ran, "a") })
+	At(m, start.Add(2*time.Second), func() { ran = append(ran, "c") })
+	cancel := At(m, start.Add(time.Second), func() { ran = append(ran, "canceled") })
+	cancel()
+	m.Advance(999 * time.Millisecond)
+	if len(ran) != 0 {
+		t.Fatalf("ran %v before due", ran)
+	}
+	m.Advance(time.Millisecond)
+	if strings.Join(ran, "") != "a" {
+		t.Fatalf("ran %v at 1s", ran)
+	}
+	m.Set(start.Add(time.Hour))
+	if strings.Join(ran, "") != "abc" {
+		t.Fatalf("ran %v, want a, b, c", ran)
+	}
+	done := make(chan struct{})
+	At(m, start, func() { close(done) }) // already due: runs at once
+	<-done
 }

@@ -9,6 +9,7 @@ package endpoint
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"time"
@@ -60,6 +61,9 @@ func (c *Call) Portal() *store.Portal {
 	}
 	return c.portal
 }
+
+// Params returns a copy of the path parameters as sent.
+func (c *Call) Params() map[string]string { return maps.Clone(c.raw) }
 
 // Param returns the path parameter name as sent.
 func (c *Call) Param(name string) string { return c.raw[name] }

@@ -84,8 +84,8 @@ func newEnv(t *testing.T, reg *Registry, opIDs ...string) *env {
 	clk := clock.NewManual(start)
 	e.clk = clk
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
-	settle := func(portal int64) {
-		e.settled = append(e.settled, portal)
+	settle := func(portal *store.Portal) {
+		e.settled = append(e.settled, portal.ID())
 		// Settling takes time: the handler starts after it.
 		clk.Advance(time.Second)
 	}

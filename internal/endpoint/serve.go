@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sort"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
@@ -27,7 +28,7 @@ type Deps struct {
 	MaxBodyBytes int64
 	// Settle runs before each handler with the caller's portal, so that work
 	// deferred by a batch fault and now due is visible to it.
-	Settle func(portalID int64)
+	Settle func(p *store.Portal)
 }
 
 // Endpoint returns the handler that serves op: it resolves and validates
@@ -68,9 +69,9 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Every call that reaches its handler has a portal, even one whose
 	// handler ends up not touching it (a canceled batch): a portal exists
 	// from the first request that got that far.
-	c.Portal()
+	p := c.Portal()
 	if e.d.Settle != nil {
-		e.d.Settle(c.PortalID)
+		e.d.Settle(p)
 	}
 	c.StartedAt = e.d.Clock.Now()
 	out, err := e.h(c)
@@ -167,4 +168,26 @@ func WriteJSON(w http.ResponseWriter, out Reply) {
 	h["Content-Length"] = []string{strconv.Itoa(len(payload))}
 	w.WriteHeader(out.Status)
 	_, _ = w.Write(payload)
+}
+
+// Replay rebuilds the call of an operation accepted earlier, from its path
+// parameters as the request sent them: work deferred past a restart runs on
+// a call like the one that acknowledged it. The parameters were validated
+// then, so only the resolvers run.
+func (r *Registry) Replay(op *openapi.Operation, d Deps, portalID int64, params map[string]string) (*Call, error) {
+	c := &Call{Op: op, PortalID: portalID, store: d.Store, raw: params}
+	names := make([]string, 0, len(params))
+	for name := range params {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	e := &endpoint{op: op, d: d, resolvers: r.resolvers}
+	for _, routing := range []bool{true, false} {
+		if err := e.resolve(c, names, routing); err != nil {
+			return nil, err
+		}
+	}
+	now := d.Clock.Now()
+	c.RequestedAt, c.StartedAt = now, now
+	return c, nil
 }

@@ -37,7 +37,7 @@ func (s *Server) listPortals(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			continue
 		}
-		s.batches.Settle(id) // batches a fault deferred count once due
+		s.batches.SettlePortal(id) // batches a fault deferred count once due
 		var labels, limits int
 		p.View(func(v *store.View) { labels, limits = v.Counts() })
 		out = append(out, portalSummary{PortalID: id, Tokens: s.tokens.fingerprints(id), Labels: labels, Limits: limits})
@@ -56,7 +56,7 @@ func (s *Server) getPortalState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The export shows what an API read would: deferred batches once due.
-	s.batches.Settle(id)
+	s.batches.SettlePortal(id)
 	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: p.Snapshot()})
 }
 
@@ -81,6 +81,8 @@ func (s *Server) putPortalState(w http.ResponseWriter, r *http.Request) {
 		apierr.Write(w, r, apierr.From(err))
 		return
 	}
+	// Deferred work in the document is owed like any other: arm its timer.
+	s.batches.SettlePortal(id)
 	p, _ := s.store.Lookup(id)
 	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: p.Snapshot()})
 }

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/mockhub/mockhub/internal/apitest"
 	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/server"
+	"github.com/mockhub/mockhub/internal/store"
 )
 
 func TestPortalsAreIsolatedByToken(t *testing.T) {
@@ -31,8 +33,9 @@ func TestPortalsAreIsolatedByToken(t *testing.T) {
 	}
 }
 
-// TestStateExportSettlesDueBatches: a batch a batchStatus fault deferred
-// shows in the admin export once it is due, as it does in API reads.
+// TestStateExportSettlesDueBatches: a batch a batchStatus fault deferred is
+// in the export's deferred work until it is due, then in its limits, as in
+// API reads.
 func TestStateExportSettlesDueBatches(t *testing.T) {
 	h := apitest.New(t, server.Config{})
 	create := "/crm/associations/2026-03/definitions/configurations/contacts/companies/batch/create"
@@ -46,12 +49,63 @@ func TestStateExportSettlesDueBatches(t *testing.T) {
 		t.Fatalf("create: %d %s", rec.Code, rec.Body)
 	}
 	state := fmt.Sprintf("/_mockhub/portals/%d/state", auth.PortalID("deferred"))
-	if r := h.Do("GET", state, "", ""); strings.Contains(string(r.Body), `"typeId":279`) {
-		t.Fatalf("export shows the batch before it is due: %s", r.Body)
+	type export struct {
+		Limits   []map[string]any `json:"limits"`
+		Deferred []struct {
+			Due       string          `json:"due"`
+			Operation string          `json:"operation"`
+			Inputs    json.RawMessage `json:"inputs"`
+		} `json:"deferred"`
+	}
+	read := func() export {
+		var e export
+		if err := json.Unmarshal(h.Do("GET", state, "", "").Body, &e); err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	e := read()
+	if len(e.Limits) != 0 || len(e.Deferred) != 1 || e.Deferred[0].Due != "2026-03-30T12:00:01.123Z" ||
+		e.Deferred[0].Operation != "2026-03 limits-batch-create" || !strings.Contains(string(e.Deferred[0].Inputs), `"typeId":279`) {
+		t.Fatalf("before it is due: %+v", e)
 	}
 	h.Clock.Advance(time.Second)
-	if r := h.Do("GET", state, "", ""); !strings.Contains(string(r.Body), `"typeId":279`) {
-		t.Fatalf("export lacks the batch once due: %s", r.Body)
+	if e := read(); len(e.Limits) != 1 || e.Limits[0]["typeId"] != 279.0 || len(e.Deferred) != 0 {
+		t.Fatalf("once due: %+v", e)
+	}
+}
+
+// TestDeferredBatchAppliesOnTimeWithoutARequest: the server applies a
+// deferred batch when its clock reaches the due time, by itself: no request
+// to the portal is needed.
+func TestDeferredBatchAppliesOnTimeWithoutARequest(t *testing.T) {
+	h := apitest.New(t, server.Config{})
+	create := "/crm/associations/2026-03/definitions/configurations/contacts/companies/batch/create"
+	req := httptest.NewRequest("POST", create, strings.NewReader(`{"inputs":[{"category":"HUBSPOT_DEFINED","typeId":279,"maxToObjectIds":5}]}`))
+	req.Header.Set("Authorization", "Bearer timer")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Mockhub-Fault", "batchStatus;status=PROCESSING;applyAfterMs=500")
+	rec := httptest.NewRecorder()
+	h.Srv.ServeHTTP(rec, req)
+	if rec.Code != 201 {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body)
+	}
+	p, ok := h.Srv.Store().Lookup(auth.PortalID("timer"))
+	if !ok {
+		t.Fatal("no portal")
+	}
+	limits := func() int {
+		var n int
+		p.View(func(v *store.View) { n = len(v.AllLimits()) })
+		return n
+	}
+	h.Clock.Advance(499 * time.Millisecond)
+	if n := limits(); n != 0 {
+		t.Fatalf("applied %d limits before due", n)
+	}
+	h.Clock.Advance(time.Millisecond)
+	if n := limits(); n != 1 {
+		t.Fatalf("%d limits once due, want 1", n)
 	}
 }
 

@@ -166,6 +166,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.router = router
+	// Deferred batches restored from disk or fixtures are owed: arm their
+	// timers (and apply what fell due while the server was down).
+	s.batches.Resume()
 	s.handler = chi.Chain(
 		middleware.RequestInfo(s.random, s.clock),
 		middleware.Observe(s.log, s.record),
@@ -247,6 +250,17 @@ func (s *Server) routes(reg *endpoint.Registry) (chi.Router, error) {
 	r.Mount(AdminPrefix, s.adminRoutes())
 	deps := endpoint.Deps{Store: s.store, Clock: s.clock, Log: s.log, MaxBodyBytes: s.cfg.MaxBodyBytes, Settle: s.batches.Settle}
 	faultDeps := middleware.FaultDeps{Rules: s.faults, Random: s.random, Done: s.done, Log: s.log}
+	byKey := make(map[string]*openapi.Operation, len(s.ops))
+	for _, op := range s.ops {
+		byKey[op.Document.Version+" "+op.ID] = op
+	}
+	s.batches.Attach(s.store, func(key string, portal int64, params map[string]string) (*endpoint.Call, error) {
+		op, ok := byKey[key]
+		if !ok {
+			return nil, fmt.Errorf("no operation %q", key)
+		}
+		return reg.Replay(op, deps, portal, params)
+	}, s.log)
 	for _, op := range s.ops {
 		e, err := reg.Endpoint(op, deps)
 		if err != nil {

@@ -14,6 +14,7 @@ const (
 	MsgLabelNotFound       = "No association label with typeId %d exists from %s to %s"
 	MsgLabelInUse          = "Association label %d cannot be deleted while an association limit uses typeId %d; purge the limit first"
 
+	MsgTooManyDeferred  = "This portal already holds %d deferred batches; no more can be deferred until some take effect"
 	MsgUnknownType      = "typeId %d is not an association type from %s to %s"
 	MsgWrongCategory    = "typeId %d has category %s, not %s"
 	MsgLimitExists      = "A limit already exists for typeId %d"

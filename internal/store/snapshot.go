@@ -22,6 +22,9 @@ type Snapshot struct {
 	NextTypeID int32           `json:"nextTypeId,omitempty"`
 	Labels     []SnapshotLabel `json:"labels"`
 	Limits     []SnapshotLimit `json:"limits"`
+	// Deferred is the work acknowledged and not yet applied (batches a
+	// batchStatus fault deferred), in due order.
+	Deferred []Deferred `json:"deferred,omitempty"`
 }
 
 // SnapshotLabel is one custom label: its forward type on fromObjectType ->
@@ -137,6 +140,9 @@ func (v *View) snapshot() Snapshot {
 			category = HubSpotDefined
 		}
 		out.Limits = append(out.Limits, SnapshotLimit{From: k.pair.From, To: k.pair.To, Category: category, TypeID: k.typeID, Max: n})
+	}
+	for _, d := range v.deferred().all() {
+		out.Deferred = append(out.Deferred, *d)
 	}
 	return out
 }
@@ -371,6 +377,7 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 			fail("limits", MsgLabelAboveObject, v, k.typeID, objMax, unlabeled, objMax)
 		}
 	}
+	deferredPart := buildDeferred(snap.Deferred, fail)
 	if len(details) > 0 {
 		return nil, invalid("Invalid portal state: "+details[0].Message, details...)
 	}
@@ -386,5 +393,6 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 	st := newState(&s.cfg)
 	st.parts[labelsDomain.index] = labelPart
 	st.parts[limitsDomain.index] = limitPart
+	st.parts[deferredDomain.index] = deferredPart
 	return st, nil
 }

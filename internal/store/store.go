@@ -26,11 +26,14 @@ type Config struct {
 	MaxBatchInputs int
 	// FirstLabelTypeID is where each portal's USER_DEFINED typeIds start.
 	FirstLabelTypeID int32
+	// MaxDeferred is how many deferred batches one portal may hold at once
+	// (0: no limit).
+	MaxDeferred int
 }
 
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
-	return Config{MaxLimit: 50000, MaxLabelsPerPairing: 10, MaxBatchInputs: 100, FirstLabelTypeID: 100}
+	return Config{MaxLimit: 50000, MaxLabelsPerPairing: 10, MaxBatchInputs: 100, FirstLabelTypeID: 100, MaxDeferred: 1000}
 }
 
 // Store is the set of portals. Portals are created on first use.
