@@ -81,7 +81,12 @@ func (s *Store) SetPersister(p Persister) {
 // newPortal builds portal id from its fixtures, or empty. The caller holds
 // s.mu.
 func (s *Store) newPortal(id int64) *Portal {
-	st := newState(&s.cfg)
+	// States are immutable, so every new portal starts from the one empty
+	// state: a portal that never holds anything costs only itself.
+	if s.empty == nil {
+		s.empty = newState(&s.cfg)
+	}
+	st := s.empty
 	if seed, ok := s.seeds[id]; ok {
 		st = seed
 	}

@@ -44,6 +44,8 @@ type Store struct {
 	mu      sync.RWMutex
 	portals map[int64]*Portal
 
+	// empty is the state every new portal starts from (snapshot.go).
+	empty *state
 	// seeds and persister: see snapshot.go.
 	seeds     map[int64]*state
 	persister Persister
