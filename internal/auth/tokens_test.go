@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"context"
 	"net/http/httptest"
 	"slices"
 	"testing"
@@ -10,25 +9,11 @@ import (
 	"github.com/mockhub/mockhub/internal/apierr"
 	"github.com/mockhub/mockhub/internal/clock"
 	"github.com/mockhub/mockhub/internal/openapi"
+	"github.com/mockhub/mockhub/internal/openapi/openapitest"
 )
 
 func operation(t *testing.T, version, id string) *openapi.Operation {
-	t.Helper()
-	docs, err := openapi.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, err := openapi.Operations(docs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, op := range ops {
-		if op.Document.Version == version && op.ID == id {
-			return op
-		}
-	}
-	t.Fatalf("no operation %s %s", version, id)
-	return nil
+	return openapitest.Operation(t, version, id)
 }
 
 func TestAcceptedScopesComeFromTheDocuments(t *testing.T) {

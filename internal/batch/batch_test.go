@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -24,6 +23,7 @@ import (
 	"github.com/mockhub/mockhub/internal/middleware"
 	"github.com/mockhub/mockhub/internal/objecttype"
 	"github.com/mockhub/mockhub/internal/openapi"
+	"github.com/mockhub/mockhub/internal/openapi/openapitest"
 	"github.com/mockhub/mockhub/internal/reqctx"
 	"github.com/mockhub/mockhub/internal/store"
 )
@@ -76,32 +76,9 @@ func digitSpec() Spec[digit, int] {
 	}
 }
 
-var (
-	opsOnce sync.Once
-	ops     []*openapi.Operation
-	opsErr  error
-)
-
+// operation returns an operation of the embedded documents.
 func operation(t *testing.T, version, id string) *openapi.Operation {
-	t.Helper()
-	opsOnce.Do(func() {
-		docs, err := openapi.Load(context.Background())
-		if err != nil {
-			opsErr = err
-			return
-		}
-		ops, opsErr = openapi.Operations(docs)
-	})
-	if opsErr != nil {
-		t.Fatal(opsErr)
-	}
-	for _, op := range ops {
-		if op.Document.Version == version && op.ID == id {
-			return op
-		}
-	}
-	t.Fatalf("no operation %s %s", version, id)
-	return nil
+	return openapitest.Operation(t, version, id)
 }
 
 // The operations the tests drive, one per way of reporting failed inputs.

@@ -1,14 +1,12 @@
 package endpoint
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,38 +17,16 @@ import (
 	"github.com/mockhub/mockhub/internal/middleware"
 	"github.com/mockhub/mockhub/internal/objecttype"
 	"github.com/mockhub/mockhub/internal/openapi"
+	"github.com/mockhub/mockhub/internal/openapi/openapitest"
 	"github.com/mockhub/mockhub/internal/reqctx"
 	"github.com/mockhub/mockhub/internal/store"
 )
 
 const portalID = 111
 
-var (
-	opsOnce sync.Once
-	ops     []*openapi.Operation
-	opsErr  error
-)
-
+// operation returns an operation of the embedded documents.
 func operation(t *testing.T, version, id string) *openapi.Operation {
-	t.Helper()
-	opsOnce.Do(func() {
-		docs, err := openapi.Load(context.Background())
-		if err != nil {
-			opsErr = err
-			return
-		}
-		ops, opsErr = openapi.Operations(docs)
-	})
-	if opsErr != nil {
-		t.Fatal(opsErr)
-	}
-	for _, op := range ops {
-		if op.Document.Version == version && op.ID == id {
-			return op
-		}
-	}
-	t.Fatalf("no operation %s %s", version, id)
-	return nil
+	return openapitest.Operation(t, version, id)
 }
 
 // env serves the 2026-03 operations given, with reg's handlers, behind the

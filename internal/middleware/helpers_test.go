@@ -1,18 +1,17 @@
 package middleware
 
 import (
-	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/mockhub/mockhub/internal/openapi"
+	"github.com/mockhub/mockhub/internal/openapi/openapitest"
 	"github.com/mockhub/mockhub/internal/reqctx"
 )
 
@@ -21,33 +20,9 @@ var start = time.Date(2026, 9, 30, 12, 0, 0, 0, time.UTC)
 
 var discard = slog.New(slog.DiscardHandler)
 
-var (
-	opsOnce sync.Once
-	ops     []*openapi.Operation
-	opsErr  error
-)
-
 // operation returns an operation of the embedded documents.
 func operation(t *testing.T, version, id string) *openapi.Operation {
-	t.Helper()
-	opsOnce.Do(func() {
-		docs, err := openapi.Load(context.Background())
-		if err != nil {
-			opsErr = err
-			return
-		}
-		ops, opsErr = openapi.Operations(docs)
-	})
-	if opsErr != nil {
-		t.Fatal(opsErr)
-	}
-	for _, op := range ops {
-		if op.Document.Version == version && op.ID == id {
-			return op
-		}
-	}
-	t.Fatalf("no operation %s %s", version, id)
-	return nil
+	return openapitest.Operation(t, version, id)
 }
 
 // handWritten is a small hand-written operation: no security requirement
