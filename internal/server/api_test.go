@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/mockhub/mockhub/internal/apitest"
-	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/server"
 )
 
@@ -45,7 +44,7 @@ func TestStateExportSettlesDueBatches(t *testing.T) {
 	if rec.Code != 201 || !strings.Contains(rec.Body.String(), `"status":"PENDING"`) {
 		t.Fatalf("create: %d %s", rec.Code, rec.Body)
 	}
-	state := fmt.Sprintf("/_mockhub/portals/%d/state", auth.PortalID("deferred"))
+	state := fmt.Sprintf("/_mockhub/portals/%d/state", portalOf(t, h.Srv, "deferred"))
 	if r := h.Do("GET", state, "", ""); strings.Contains(string(r.Body), `"typeId":279`) {
 		t.Fatalf("export shows the batch before it is due: %s", r.Body)
 	}
