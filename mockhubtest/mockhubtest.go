@@ -115,6 +115,8 @@ func (s *Server) SetTime(t time.Time) { s.h.SetTime(t) }
 // PortalOf returns the portal that requests with token use, so a test that
 // gives each case its own token can filter Requests or read its state. With
 // WithTokens, a token the document does not list has no portal (0).
+// Otherwise a token not used yet is given its portal now, as its first
+// request would be; the test fails if a data directory cannot save it.
 func (s *Server) PortalOf(token string) int64 {
 	if s.t != nil {
 		s.t.Helper()
