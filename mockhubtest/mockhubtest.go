@@ -78,8 +78,13 @@ func Start(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	id, err := h.setup.portalOf(h.srv, h.setup.token)
+	if err != nil {
+		h.Close()
+		return nil, fmt.Errorf("mockhubtest: %w", err)
+	}
 	hs := httptest.NewServer(h)
-	return &Server{URL: hs.URL, Token: h.setup.token, PortalID: h.setup.portalOf(h.setup.token), h: h, http: hs}, nil
+	return &Server{URL: hs.URL, Token: h.setup.token, PortalID: id, h: h, http: hs}, nil
 }
 
 // Close stops the server: it releases requests held by hang or latency
@@ -110,7 +115,16 @@ func (s *Server) SetTime(t time.Time) { s.h.SetTime(t) }
 // PortalOf returns the portal that requests with token use, so a test that
 // gives each case its own token can filter Requests or read its state. With
 // WithTokens, a token the document does not list has no portal (0).
-func (s *Server) PortalOf(token string) int64 { return s.h.setup.portalOf(token) }
+// Otherwise a token not used yet is given its portal now, as its first
+// request would be; the test fails if a data directory cannot save it.
+func (s *Server) PortalOf(token string) int64 {
+	if s.t != nil {
+		s.t.Helper()
+	}
+	id, err := s.h.setup.portalOf(s.h.srv, token)
+	s.check(err)
+	return id
+}
 
 // NewRequest builds a request to path (e.g. "/crm/associations/2026-03/...")
 // carrying Token, ready for Client().Do. body is sent as is when it is an

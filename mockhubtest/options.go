@@ -190,11 +190,12 @@ func (s *setup) tokens(doc []byte, chosen bool) error {
 	return nil
 }
 
-// portalOf is the portal a token's requests use; 0 when a tokens document
-// does not list the token (the server refuses it).
-func (s *setup) portalOf(token string) int64 {
+// portalOf is the portal a token's requests to srv use; 0 when a tokens
+// document does not list the token (the server refuses it). It fails only
+// when srv cannot save a new token's portal in its data directory.
+func (s *setup) portalOf(srv *server.Server, token string) (int64, error) {
 	if s.portals != nil {
-		return s.portals[token]
+		return s.portals[token], nil
 	}
-	return auth.PortalID(token)
+	return srv.PortalOf(token)
 }

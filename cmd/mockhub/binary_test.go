@@ -23,8 +23,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/mockhub/mockhub/internal/auth"
 )
 
 var (
@@ -341,7 +339,7 @@ func TestSIGKILLLosesNoAcknowledgedWrite(t *testing.T) {
 		acked := strings.Contains(body, fmt.Sprintf(`"userEnforcedMaxToObjectIds":%d}`, max))
 		unacked := strings.Contains(body, fmt.Sprintf(`"userEnforcedMaxToObjectIds":%d}`, inFlight[token]))
 		if !acked && !unacked {
-			t.Errorf("portal %d: limit %d (last acknowledged) missing after restart: %s", auth.PortalID(token), max, body)
+			t.Errorf("token %s: limit %d (last acknowledged) missing after restart: %s", token, max, body)
 		}
 	}
 	t.Logf("%d acknowledged labels survived SIGKILL", len(acked))

@@ -6,7 +6,7 @@
 package auth
 
 import (
-	"hash/fnv"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -64,24 +64,37 @@ func BearerToken(r *http.Request) (string, bool) {
 }
 
 // Lenient accepts any bearer token and gives each distinct token its own
-// portal, so parallel tests with different tokens never share state.
-type Lenient struct{}
+// portal (see Portals), so parallel tests with different tokens never share
+// state.
+type Lenient struct {
+	portals *Portals
+	log     *slog.Logger
+}
+
+var _ Authenticator = (*Lenient)(nil)
+
+// NewLenient returns a lenient authenticator whose tokens get their portals
+// from portals. A token whose new portal cannot be saved gets a 500, logged
+// to log (nil: not logged).
+func NewLenient(portals *Portals, log *slog.Logger) *Lenient {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Lenient{portals: portals, log: log}
+}
 
 // Authenticate implements Authenticator.
-func (Lenient) Authenticate(r *http.Request) (Principal, *apierr.Error) {
+func (l *Lenient) Authenticate(r *http.Request) (Principal, *apierr.Error) {
 	token, ok := BearerToken(r)
 	if !ok {
 		return Principal{}, apierr.Unauthenticated()
 	}
-	return Principal{Token: token, PortalID: PortalID(token), Kind: KindOf(token), AllScopes: true}, nil
-}
-
-// PortalID derives a stable 8-digit portal id (HubSpot hub ids look like
-// this) from a token.
-func PortalID(token string) int64 {
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(token))
-	return 10_000_000 + int64(h.Sum64()%90_000_000)
+	id, err := l.portals.PortalOf(token)
+	if err != nil {
+		l.log.Error("assign portal", "error", err)
+		return Principal{}, apierr.Internal()
+	}
+	return Principal{Token: token, PortalID: id, Kind: KindOf(token), AllScopes: true}, nil
 }
 
 // KindOf guesses a token's kind from its shape: private-app tokens start with

@@ -153,3 +153,9 @@ func AcceptedScopes(op *openapi.Operation, kind string) []string {
 	}
 	return out
 }
+
+// PortalOf returns the portal of a listed token, expired or not.
+func (t *Tokens) PortalOf(token string) (int64, bool) {
+	e, ok := t.tokens[token]
+	return e.PortalID, ok
+}

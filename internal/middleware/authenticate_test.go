@@ -35,7 +35,7 @@ func TestAuthenticateRefuses(t *testing.T) {
 			}
 			info := &reqctx.Info{CorrelationID: "cid"}
 			rec := httptest.NewRecorder()
-			Authenticate(auth.Lenient{}, op)(&next).ServeHTTP(rec, withInfo(r, info))
+			Authenticate(lenient(t), op)(&next).ServeHTTP(rec, withInfo(r, info))
 			body := errorBody(t, rec)
 			if rec.Code != http.StatusUnauthorized || body["category"] != apierr.CategoryInvalidAuthentication ||
 				body["message"] != apierr.MsgAuthMissing || body["correlationId"] != "cid" {
@@ -77,8 +77,8 @@ func TestAuthenticateFillsInfo(t *testing.T) {
 		scopes    []string
 		allScopes bool
 	}{
-		{"lenient private app", auth.Lenient{}, "2026-03", "limits-batch-create", "pat-na1-x", auth.PortalID("pat-na1-x"), auth.KindPrivateApp, nil, true},
-		{"lenient oauth", auth.Lenient{}, "v4", "labels-list", "some-oauth-token", auth.PortalID("some-oauth-token"), auth.KindOAuth, nil, true},
+		{"lenient private app", lenient(t), "2026-03", "limits-batch-create", "pat-na1-x", firstPortal(t, "pat-na1-x"), auth.KindPrivateApp, nil, true},
+		{"lenient oauth", lenient(t), "v4", "labels-list", "some-oauth-token", firstPortal(t, "some-oauth-token"), auth.KindOAuth, nil, true},
 		{"tokens private app", tokens, "2025-09", "limits-read-all", "pat-na1-writer", 111, auth.KindPrivateApp, []string{"crm.objects.contacts.write"}, false},
 		{"tokens oauth", tokens, "2026-09", "labels-create", "oauth-reader", 222, auth.KindOAuth, []string{"crm.objects.companies.read", "oauth"}, false},
 	}
@@ -128,4 +128,29 @@ func TestAuthenticateExpiredToken(t *testing.T) {
 		body["message"] != "The OAuth token used to make this call expired 1 hour(s) ago." || next.calls != 0 {
 		t.Errorf("got %d %s", rec.Code, rec.Body)
 	}
+}
+
+// lenient is a lenient authenticator with a fresh, in-memory assigner.
+func lenient(t *testing.T) *auth.Lenient {
+	t.Helper()
+	p, err := auth.NewPortals(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auth.NewLenient(p, nil)
+}
+
+// firstPortal is the portal a fresh assigner gives token: ids are
+// deterministic, so the same as lenient's for the first token it sees.
+func firstPortal(t *testing.T, token string) int64 {
+	t.Helper()
+	p, err := auth.NewPortals(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := p.PortalOf(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

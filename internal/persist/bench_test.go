@@ -1,6 +1,7 @@
 package persist
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -86,4 +87,20 @@ func BenchmarkSaveOneChange(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
 		})
 	}
+}
+
+// BenchmarkSaveToken is what a new token's first request pays with a data
+// directory: one synced commit of its assignment.
+func BenchmarkSaveToken(b *testing.B) {
+	d, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { d.Close() })
+	for i := range b.N {
+		if err := d.SaveToken(sha256.Sum256(fmt.Appendf(nil, "tok-%d", i)), int64(10_000_000+i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 }

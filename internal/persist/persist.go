@@ -7,12 +7,18 @@
 // committed transaction left it. The file is only read at start-up; a file
 // that cannot be read is reported, never replaced.
 //
+// Beside the portals, a tokens bucket maps the SHA-256 of each token the
+// lenient authenticator has seen to its portal id, so that a token keeps its
+// portal across restarts without the file holding any token. Files written
+// before it existed simply lack it.
+//
 // Data directories of earlier versions held one JSON document per portal
 // (portal-<id>.json); Legacy lists them so the store can import them once.
 package persist
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -35,6 +41,7 @@ var (
 	metaBucket    = []byte("mockhub")
 	formatKey     = []byte("format")
 	portalsBucket = []byte("portals")
+	tokensBucket  = []byte("tokens")
 )
 
 // Row is one key of a portal's state domain. A nil Value deletes the key.
@@ -276,5 +283,56 @@ func (d *DB) Remove(portal int64) error {
 			return nil
 		}
 		return root.DeleteBucket(portalKey(portal))
+	})
+}
+
+// Tokens reads every saved token assignment: SHA-256 of the token -> portal
+// id. An entry that is not one, or two tokens with one portal, is an error
+// wrapping ErrCorrupt.
+func (d *DB) Tokens() (out map[[sha256.Size]byte]int64, err error) {
+	defer func() {
+		// bbolt trusts its pages; a damaged one can make it panic.
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("%w: %v", ErrCorrupt, r)
+		}
+	}()
+	out = map[[sha256.Size]byte]int64{}
+	err = d.h.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(tokensBucket)
+		if b == nil {
+			return nil // written before tokens were saved
+		}
+		owner := map[int64][]byte{}
+		return b.ForEach(func(k, v []byte) error {
+			if len(k) != sha256.Size || len(v) != 8 {
+				return fmt.Errorf("%w: token entry %x is not a token's portal", ErrCorrupt, k)
+			}
+			id := int64(binary.BigEndian.Uint64(v))
+			if id <= 0 {
+				return fmt.Errorf("%w: token %x: portal id %d is not positive", ErrCorrupt, k[:4], id)
+			}
+			if other, dup := owner[id]; dup {
+				return fmt.Errorf("%w: portal %d is assigned to tokens %x and %x", ErrCorrupt, id, other[:4], k[:4])
+			}
+			owner[id] = k
+			out[[sha256.Size]byte(k)] = id
+			return nil
+		})
+	})
+	if err != nil {
+		out = nil
+	}
+	return out, err
+}
+
+// SaveToken records that the token whose SHA-256 is sum has portal, in one
+// transaction synced before it returns.
+func (d *DB) SaveToken(sum [sha256.Size]byte, portal int64) error {
+	return d.h.db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(tokensBucket)
+		if err != nil {
+			return err
+		}
+		return b.Put(sum[:], portalKey(portal))
 	})
 }

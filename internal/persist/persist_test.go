@@ -1,6 +1,7 @@
 package persist
 
 import (
+	"crypto/sha256"
 	"errors"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func open(t *testing.T, dir string) *DB {
@@ -154,5 +157,92 @@ func TestLockKeepsOtherHoldersOut(t *testing.T) {
 	}
 	if portals, err := d.Portals(); err != nil || len(portals) != 0 {
 		t.Fatalf("Portals = %v, %v", portals, err)
+	}
+}
+
+func TestTokensSaveAndRestore(t *testing.T) {
+	dir := t.TempDir()
+	d := open(t, dir)
+	if got, err := d.Tokens(); err != nil || len(got) != 0 {
+		t.Fatalf("new file: Tokens = %v, %v", got, err)
+	}
+	a, b := sha256.Sum256([]byte("a")), sha256.Sum256([]byte("b"))
+	for _, s := range []struct {
+		sum [sha256.Size]byte
+		id  int64
+	}{{a, 11111111}, {b, 22222222}} {
+		if err := d.SaveToken(s.sum, s.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.Close()
+	want := map[[sha256.Size]byte]int64{a: 11111111, b: 22222222}
+	if got, err := open(t, dir).Tokens(); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("reopened: Tokens = %v, %v; want %v", got, err, want)
+	}
+}
+
+func TestTokensBucketIsOptional(t *testing.T) {
+	// The tokens bucket is made by the first SaveToken, so this file has
+	// portals and no tokens bucket, as files written before tokens were
+	// saved: it opens, with no assignments.
+	dir := t.TempDir()
+	d := open(t, dir)
+	if err := d.Commit(5, false, []Row{{"limits", "a", []byte("1")}}); err != nil {
+		t.Fatal(err)
+	}
+	d.h.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(tokensBucket) != nil {
+			t.Fatal("the tokens bucket exists before any token is saved")
+		}
+		return nil
+	})
+	d.Close()
+	d = open(t, dir)
+	if got, err := d.Tokens(); err != nil || len(got) != 0 {
+		t.Fatalf("Tokens = %v, %v", got, err)
+	}
+	if err := d.SaveToken(sha256.Sum256([]byte("a")), 7); err != nil {
+		t.Fatalf("first SaveToken on an old file: %v", err)
+	}
+}
+
+func TestCorruptTokensAreRefused(t *testing.T) {
+	sum := sha256.Sum256([]byte("a"))
+	other := sha256.Sum256([]byte("b"))
+	id := func(n int64) []byte { return portalKey(n) }
+	tests := []struct {
+		name string
+		put  func(b *bolt.Bucket) error
+	}{
+		{"short key", func(b *bolt.Bucket) error { return b.Put([]byte("abc"), id(5)) }},
+		{"short value", func(b *bolt.Bucket) error { return b.Put(sum[:], []byte{1, 2}) }},
+		{"zero id", func(b *bolt.Bucket) error { return b.Put(sum[:], id(0)) }},
+		{"negative id", func(b *bolt.Bucket) error { return b.Put(sum[:], id(-3)) }},
+		{"nested bucket", func(b *bolt.Bucket) error { _, err := b.CreateBucket(sum[:]); return err }},
+		{"shared portal", func(b *bolt.Bucket) error {
+			if err := b.Put(sum[:], id(9)); err != nil {
+				return err
+			}
+			return b.Put(other[:], id(9))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := open(t, t.TempDir())
+			err := d.h.db.Update(func(tx *bolt.Tx) error {
+				b, err := tx.CreateBucketIfNotExists(tokensBucket)
+				if err != nil {
+					return err
+				}
+				return tt.put(b)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := d.Tokens(); !errors.Is(err, ErrCorrupt) || got != nil {
+				t.Fatalf("Tokens = %v, %v; want ErrCorrupt", got, err)
+			}
+		})
 	}
 }

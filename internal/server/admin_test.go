@@ -11,7 +11,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/server"
 )
 
@@ -110,12 +109,12 @@ func TestAdminUnknownRouteAndMethod(t *testing.T) {
 }
 
 func TestResetOnePortal(t *testing.T) {
-	_, hs := newServer(t, server.Config{})
+	srv, hs := newServer(t, server.Config{})
 	call(t, hs, "POST", pairPath+"/batch/create", tokenA, create5)
 	call(t, hs, "POST", pairPath+"/batch/create", tokenB, create5)
 
 	wantAdminError(t, call(t, hs, "POST", "/_mockhub/reset?portal=abc", "", ""), 400, `portal must be a positive integer, got "abc"`)
-	a := call(t, hs, "POST", "/_mockhub/reset?portal="+itoa(auth.PortalID(tokenA)), "", "")
+	a := call(t, hs, "POST", "/_mockhub/reset?portal="+itoa(portalOf(t, srv, tokenA)), "", "")
 	if a.status != 200 {
 		t.Fatalf("reset = %d %s", a.status, a.body)
 	}
@@ -128,7 +127,7 @@ func TestResetOnePortal(t *testing.T) {
 	// The journal lost portal A's requests only.
 	reqs := journal(t, hs, "")
 	for _, r := range reqs {
-		if int64(r["portal"].(float64)) == auth.PortalID(tokenA) && r["method"] == "POST" {
+		if int64(r["portal"].(float64)) == portalOf(t, srv, tokenA) && r["method"] == "POST" {
 			t.Fatalf("portal A's request survived its reset: %v", r)
 		}
 	}
@@ -165,7 +164,7 @@ func journal(t *testing.T, hs *httptest.Server, query string) []map[string]any {
 }
 
 func TestPortals(t *testing.T) {
-	_, hs := newServer(t, server.Config{})
+	srv, hs := newServer(t, server.Config{})
 	call(t, hs, "POST", pairPath+"/batch/create", tokenA, create5)
 	call(t, hs, "GET", pairPath, tokenB, "")
 	a := call(t, hs, "GET", "/_mockhub/portals", "", "")
@@ -187,7 +186,7 @@ func TestPortals(t *testing.T) {
 		got[p.PortalID] = p.Tokens
 		limits[p.PortalID] = p.Limits
 	}
-	idA, idB := auth.PortalID(tokenA), auth.PortalID(tokenB)
+	idA, idB := portalOf(t, srv, tokenA), portalOf(t, srv, tokenB)
 	if len(got) != 2 || got[idA][0] != server.Fingerprint(tokenA) || got[idB][0] != server.Fingerprint(tokenB) || limits[idA] != 1 || limits[idB] != 0 {
 		t.Fatalf("portals = %s", a.body)
 	}
@@ -197,8 +196,8 @@ func TestPortals(t *testing.T) {
 }
 
 func TestPortalState(t *testing.T) {
-	_, hs := newServer(t, server.Config{})
-	id := itoa(auth.PortalID(tokenA))
+	srv, hs := newServer(t, server.Config{})
+	id := itoa(portalOf(t, srv, tokenA))
 	statePath := "/_mockhub/portals/" + id + "/state"
 
 	wantAdminError(t, call(t, hs, "GET", statePath, "", ""), 404, "Portal "+id+" does not exist")
@@ -243,7 +242,7 @@ func TestPortalState(t *testing.T) {
 }
 
 func TestJournalRecordsAndMasks(t *testing.T) {
-	_, hs := newServer(t, server.Config{})
+	srv, hs := newServer(t, server.Config{})
 	call(t, hs, "POST", pairPath+"/batch/create?hapikey=abc123&x=1", tokenA, create5)
 	call(t, hs, "GET", pairPath, "", "")
 	call(t, hs, "GET", "/_mockhub/portals", "", "")
@@ -266,7 +265,7 @@ func TestJournalRecordsAndMasks(t *testing.T) {
 	}
 	want := map[string]any{
 		"method": "POST", "path": pairPath + "/batch/create", "query": "hapikey=***&x=1", "body": create5,
-		"status": float64(201), "portal": float64(auth.PortalID(tokenA)), "operationId": "limits-batch-create",
+		"status": float64(201), "portal": float64(portalOf(t, srv, tokenA)), "operationId": "limits-batch-create",
 	}
 	for k, v := range want {
 		if post[k] != v {
@@ -285,7 +284,7 @@ func TestJournalRecordsAndMasks(t *testing.T) {
 }
 
 func TestJournalFilters(t *testing.T) {
-	_, hs := newServer(t, server.Config{})
+	srv, hs := newServer(t, server.Config{})
 	call(t, hs, "GET", pairPath, tokenA, "")
 	call(t, hs, "POST", pairPath+"/batch/create", tokenA, create5)
 	call(t, hs, "POST", pairPath+"/batch/create", tokenB, `{"inputs":`)
@@ -299,11 +298,11 @@ func TestJournalFilters(t *testing.T) {
 		{"?method=post", []string{"POST 400", "POST 201"}},
 		{"?path=/crm/associations/*/definitions/configurations/*/*/batch/create", []string{"POST 400", "POST 201"}},
 		{"?path=/crm/**/labels/*", []string{"DELETE 404"}},
-		{"?portal=" + itoa(auth.PortalID(tokenB)), []string{"DELETE 404", "POST 400"}},
+		{"?portal=" + itoa(portalOf(t, srv, tokenB)), []string{"DELETE 404", "POST 400"}},
 		{"?status=201", []string{"POST 201"}},
 		{"?status=4xx", []string{"DELETE 404", "POST 400"}},
 		{"?limit=2", []string{"DELETE 404", "POST 400"}},
-		{"?method=POST&portal=" + itoa(auth.PortalID(tokenA)) + "&status=2xx", []string{"POST 201"}},
+		{"?method=POST&portal=" + itoa(portalOf(t, srv, tokenA)) + "&status=2xx", []string{"POST 201"}},
 	}
 	for _, tt := range tests {
 		var got []string
@@ -374,7 +373,9 @@ func TestJournalCanBeDisabled(t *testing.T) {
 }
 
 func TestFixtures(t *testing.T) {
-	id := auth.PortalID(tokenA)
+	// Ids are deterministic: the first server's is the second one's.
+	srv, _ := newServer(t, server.Config{})
+	id := portalOf(t, srv, tokenA)
 	doc := `{"portals":[{"portalId":` + itoa(id) + `,"labels":[],"limits":[{"fromObjectType":"contact","toObjectType":"company","typeId":279,"maxToObjectIds":3}]}]}`
 	_, hs := newServer(t, server.Config{Fixtures: []byte(doc)})
 	if a := call(t, hs, "GET", "/_mockhub/portals", "", ""); !strings.Contains(a.body, `"portalId":`+itoa(id)) {
@@ -400,20 +401,20 @@ func TestDataDir(t *testing.T) {
 	call(t, hs, "POST", "/crm/associations/2026-03/contacts/companies/labels", tokenB, `{"name":"manager","label":"Manager","inverseLabel":"Managed by"}`)
 	hs.Close()
 
-	_, hs2 := newServer(t, server.Config{DataDir: dir})
+	srv2, hs2 := newServer(t, server.Config{DataDir: dir})
 	if a := call(t, hs2, "GET", pairPath, tokenA, ""); !strings.Contains(a.body, `"userEnforcedMaxToObjectIds":5`) {
 		t.Fatalf("limit lost across a restart: %s", a.body)
 	}
 	if a := call(t, hs2, "GET", "/crm/associations/2026-03/contacts/companies/labels", tokenB, ""); !strings.Contains(a.body, "Manager") {
 		t.Fatalf("label lost across a restart: %s", a.body)
 	}
-	call(t, hs2, "POST", "/_mockhub/reset?portal="+itoa(auth.PortalID(tokenA)), "", "")
-	if _, err := os.Stat(filepath.Join(dir, "portal-"+itoa(auth.PortalID(tokenA))+".json")); !os.IsNotExist(err) {
+	call(t, hs2, "POST", "/_mockhub/reset?portal="+itoa(portalOf(t, srv2, tokenA)), "", "")
+	if _, err := os.Stat(filepath.Join(dir, "portal-"+itoa(portalOf(t, srv2, tokenA))+".json")); !os.IsNotExist(err) {
 		t.Fatalf("reset kept the portal's file: %v", err)
 	}
 
-	file := filepath.Join(dir, "portal-"+itoa(auth.PortalID(tokenB))+".json")
-	corrupt := []byte(`{"portalId":` + itoa(auth.PortalID(tokenB)) + `,"labels":[{"na`)
+	file := filepath.Join(dir, "portal-"+itoa(portalOf(t, srv2, tokenB))+".json")
+	corrupt := []byte(`{"portalId":` + itoa(portalOf(t, srv2, tokenB)) + `,"labels":[{"na`)
 	if err := os.WriteFile(file, corrupt, 0o644); err != nil {
 		t.Fatal(err)
 	}

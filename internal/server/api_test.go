@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/mockhub/mockhub/internal/apitest"
-	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/server"
 	"github.com/mockhub/mockhub/internal/store"
 )
@@ -48,7 +47,7 @@ func TestStateExportSettlesDueBatches(t *testing.T) {
 	if rec.Code != 201 || !strings.Contains(rec.Body.String(), `"status":"PENDING"`) {
 		t.Fatalf("create: %d %s", rec.Code, rec.Body)
 	}
-	state := fmt.Sprintf("/_mockhub/portals/%d/state", auth.PortalID("deferred"))
+	state := fmt.Sprintf("/_mockhub/portals/%d/state", portalOf(t, h.Srv, "deferred"))
 	type export struct {
 		Limits   []map[string]any `json:"limits"`
 		Deferred []struct {
@@ -90,7 +89,7 @@ func TestDeferredBatchAppliesOnTimeWithoutARequest(t *testing.T) {
 	if rec.Code != 201 {
 		t.Fatalf("create: %d %s", rec.Code, rec.Body)
 	}
-	p, ok := h.Srv.Store().Lookup(auth.PortalID("timer"))
+	p, ok := h.Srv.Store().Lookup(portalOf(t, h.Srv, "timer"))
 	if !ok {
 		t.Fatal("no portal")
 	}

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/mockhub/mockhub/internal/apierr"
-	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/server"
 )
 
@@ -252,7 +251,7 @@ func TestRetryPath(t *testing.T) {
 func TestAfterAndPortal(t *testing.T) {
 	e := newEnv(t, server.Config{})
 	other := "pat-na1-other"
-	e.addRule(`{"match":{"method":"GET","portal":` + strconv.FormatInt(auth.PortalID(other), 10) + `},"fault":{"kind":"status","status":500},"after":1,"times":1}`)
+	e.addRule(`{"match":{"method":"GET","portal":` + strconv.FormatInt(portalOf(t, e.srv, other), 10) + `},"fault":{"kind":"status","status":500},"after":1,"times":1}`)
 	var seq []int
 	for _, tok := range []string{other, token, other, token, other} {
 		seq = append(seq, e.must("GET", limitsPath("2026-03", ""), tok, "", nil).status)

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/clock"
 	"github.com/mockhub/mockhub/internal/server"
 )
@@ -152,4 +151,12 @@ func (e *env) addRule(rule string) string {
 	return r.json(e.t)["id"].(string)
 }
 
-func portalOf(tok string) int64 { return auth.PortalID(tok) }
+// portalOf is the portal srv gives tok's requests.
+func portalOf(t *testing.T, srv *server.Server, tok string) int64 {
+	t.Helper()
+	id, err := srv.PortalOf(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

@@ -122,7 +122,7 @@ func TestRateLimitEnforced(t *testing.T) {
 		}
 	}
 	// A portal reset forgets its windows.
-	if r := e.must("POST", "/_mockhub/reset?portal="+strconv.FormatInt(portalOf(token), 10), "", "", nil); r.status != 200 {
+	if r := e.must("POST", "/_mockhub/reset?portal="+strconv.FormatInt(portalOf(t, e.srv, token), 10), "", "", nil); r.status != 200 {
 		t.Fatal(r.status)
 	}
 	if r := e.must("GET", read, token, "", nil); r.status != 200 || headersOf(r).dailyRemaining != "4" {

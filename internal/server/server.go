@@ -41,7 +41,8 @@ type Config struct {
 	Seed uint64
 	// Logger receives one line per request. Default: discard.
 	Logger *slog.Logger
-	// Authenticator decides who a request is. Default: auth.Lenient.
+	// Authenticator decides who a request is. Default: lenient (any token,
+	// each distinct token its own portal; see auth.Portals).
 	Authenticator auth.Authenticator
 	// MaxBodyBytes bounds request bodies (413 beyond). Default 1 MiB.
 	MaxBodyBytes int64
@@ -90,6 +91,9 @@ type Server struct {
 
 	journal *journal.Journal
 	tokens  *tokenRegistry
+	// portals assigns the lenient authenticator's portal ids; nil when
+	// Config.Authenticator decides.
+	portals *auth.Portals
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -108,9 +112,6 @@ func New(cfg Config) (*Server, error) {
 	s.random = idgen.New(seed)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.auth == nil {
-		s.auth = auth.Lenient{}
 	}
 	if s.cfg.MaxBodyBytes <= 0 {
 		s.cfg.MaxBodyBytes = 1 << 20

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/journal"
 	"github.com/mockhub/mockhub/internal/persist"
 	"github.com/mockhub/mockhub/internal/store"
@@ -42,10 +43,14 @@ func (s *Server) setupState() error {
 		}
 	}
 	if s.cfg.DataDir == "" {
-		return nil
+		return s.setupAuth(nil)
 	}
 	db, err := persist.Open(s.cfg.DataDir)
 	if err != nil {
+		return err
+	}
+	if err := s.setupAuth(db); err != nil {
+		db.Close()
 		return err
 	}
 	n, err := s.store.Attach(db)
@@ -55,6 +60,57 @@ func (s *Server) setupState() error {
 	}
 	s.log.Info("state restored", "dataDir", db.Path(), "portals", n)
 	return nil
+}
+
+// setupAuth builds the lenient authenticator unless the config brings its
+// own. With a data directory (db), the saved token assignments are read
+// (and checked, whichever authenticator runs) and new ones are saved, so a
+// token keeps its portal for the life of the directory; a reset keeps them.
+func (s *Server) setupAuth(db *persist.DB) error {
+	var saved map[auth.Sum]int64
+	var saver auth.Saver
+	if db != nil {
+		var err error
+		if saved, err = db.Tokens(); err != nil {
+			return corruptData(db.File(), err)
+		}
+		saver = db
+	}
+	if s.auth != nil {
+		return nil
+	}
+	portals, err := auth.NewPortals(saved, saver)
+	if err != nil {
+		// Only saved assignments can be refused, so db is set.
+		return corruptData(db.File(), err)
+	}
+	s.portals = portals
+	s.auth = auth.NewLenient(portals, s.log)
+	return nil
+}
+
+// corruptData is the start-up error for a data file that cannot be read,
+// worded as the store words its own.
+func corruptData(file string, err error) error {
+	return fmt.Errorf("data file %s is corrupt: %v; mockhub will not start and will not overwrite it: repair or remove the file", file, err)
+}
+
+// PortalOf returns the portal that requests with token use. With the
+// default (lenient) authenticator it assigns one on the token's first sight
+// (and, with a data directory, saves it) and fails only when that save
+// fails; with a tokens file it is the listed portal, and an error for a
+// token the file does not list.
+func (s *Server) PortalOf(token string) (int64, error) {
+	if t, ok := s.auth.(*auth.Tokens); ok {
+		if id, ok := t.PortalOf(token); ok {
+			return id, nil
+		}
+		return 0, errors.New("server: the token is not in the tokens file")
+	}
+	if s.portals == nil {
+		return 0, errors.New("server: the configured authenticator decides portals")
+	}
+	return s.portals.PortalOf(token)
 }
 
 // Journal returns the request journal.
