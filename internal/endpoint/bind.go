@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -24,10 +25,46 @@ func Bind(value any, dst any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return fmt.Errorf("bind: destination must be a non-nil pointer, got %T", dst)
 	}
-	return bind(value, rv.Elem(), "")
+	if err := bind(value, rv.Elem()); err != nil {
+		return err
+	}
+	return nil
 }
 
-func bind(value any, dst reflect.Value, at string) error {
+// bindError is a value that does not fit its field. The path is built as
+// the error unwinds, so binding that succeeds costs no string work.
+type bindError struct {
+	path  []string // innermost last once reversed
+	value any
+	typ   reflect.Type
+}
+
+func (e *bindError) Error() string {
+	at := ""
+	for i := len(e.path) - 1; i >= 0; i-- {
+		seg := e.path[i]
+		switch {
+		case strings.HasPrefix(seg, "["), at == "":
+			at += seg
+		default:
+			at += "." + seg
+		}
+	}
+	if at == "" {
+		at = "body"
+	}
+	return fmt.Sprintf("bind: %s: cannot use %T as %s", at, e.value, e.typ)
+}
+
+// within adds a path segment to err, a *bindError, as it unwinds.
+func within(err error, seg string) error {
+	if be, ok := err.(*bindError); ok {
+		be.path = append(be.path, seg)
+	}
+	return err
+}
+
+func bind(value any, dst reflect.Value) error {
 	if value == nil {
 		return nil
 	}
@@ -36,57 +73,57 @@ func bind(value any, dst reflect.Value, at string) error {
 		if dst.IsNil() {
 			dst.Set(reflect.New(dst.Type().Elem()))
 		}
-		return bind(value, dst.Elem(), at)
+		return bind(value, dst.Elem())
 	case reflect.Interface:
 		if dst.NumMethod() != 0 {
-			return mismatch(at, value, dst)
+			return mismatch(value, dst)
 		}
 		dst.Set(reflect.ValueOf(value))
 		return nil
 	case reflect.String:
 		s, ok := value.(string)
 		if !ok {
-			return mismatch(at, value, dst)
+			return mismatch(value, dst)
 		}
 		dst.SetString(s)
 		return nil
 	case reflect.Bool:
 		b, ok := value.(bool)
 		if !ok {
-			return mismatch(at, value, dst)
+			return mismatch(value, dst)
 		}
 		dst.SetBool(b)
 		return nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		f, ok := value.(float64)
 		if !ok || f != math.Trunc(f) || dst.OverflowInt(int64(f)) || f < math.MinInt64 || f >= math.MaxInt64 {
-			return mismatch(at, value, dst)
+			return mismatch(value, dst)
 		}
 		dst.SetInt(int64(f))
 		return nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		f, ok := value.(float64)
 		if !ok || f != math.Trunc(f) || f < 0 || f >= math.MaxUint64 || dst.OverflowUint(uint64(f)) {
-			return mismatch(at, value, dst)
+			return mismatch(value, dst)
 		}
 		dst.SetUint(uint64(f))
 		return nil
 	case reflect.Float32, reflect.Float64:
 		f, ok := value.(float64)
 		if !ok || dst.OverflowFloat(f) {
-			return mismatch(at, value, dst)
+			return mismatch(value, dst)
 		}
 		dst.SetFloat(f)
 		return nil
 	case reflect.Slice:
 		items, ok := value.([]any)
 		if !ok {
-			return mismatch(at, value, dst)
+			return mismatch(value, dst)
 		}
 		out := reflect.MakeSlice(dst.Type(), len(items), len(items))
 		for i, item := range items {
-			if err := bind(item, out.Index(i), fmt.Sprintf("%s[%d]", at, i)); err != nil {
-				return err
+			if err := bind(item, out.Index(i)); err != nil {
+				return within(err, "["+strconv.Itoa(i)+"]")
 			}
 		}
 		dst.Set(out)
@@ -94,13 +131,13 @@ func bind(value any, dst reflect.Value, at string) error {
 	case reflect.Map:
 		m, ok := value.(map[string]any)
 		if !ok || dst.Type().Key().Kind() != reflect.String {
-			return mismatch(at, value, dst)
+			return mismatch(value, dst)
 		}
 		out := reflect.MakeMapWithSize(dst.Type(), len(m))
 		for k, v := range m {
 			elem := reflect.New(dst.Type().Elem()).Elem()
-			if err := bind(v, elem, join(at, k)); err != nil {
-				return err
+			if err := bind(v, elem); err != nil {
+				return within(err, k)
 			}
 			out.SetMapIndex(reflect.ValueOf(k).Convert(dst.Type().Key()), elem)
 		}
@@ -109,34 +146,24 @@ func bind(value any, dst reflect.Value, at string) error {
 	case reflect.Struct:
 		m, ok := value.(map[string]any)
 		if !ok {
-			return mismatch(at, value, dst)
+			return mismatch(value, dst)
 		}
 		for _, f := range fieldsOf(dst.Type()) {
 			v, present := m[f.name]
 			if !present {
 				continue
 			}
-			if err := bind(v, dst.Field(f.index), join(at, f.name)); err != nil {
-				return err
+			if err := bind(v, dst.Field(f.index)); err != nil {
+				return within(err, f.name)
 			}
 		}
 		return nil
 	}
-	return mismatch(at, value, dst)
+	return mismatch(value, dst)
 }
 
-func join(at, name string) string {
-	if at == "" {
-		return name
-	}
-	return at + "." + name
-}
-
-func mismatch(at string, value any, dst reflect.Value) error {
-	if at == "" {
-		at = "body"
-	}
-	return fmt.Errorf("bind: %s: cannot use %T as %s", at, value, dst.Type())
+func mismatch(value any, dst reflect.Value) error {
+	return &bindError{value: value, typ: dst.Type()}
 }
 
 // boundField is a struct field that takes a JSON property.

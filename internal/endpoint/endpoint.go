@@ -36,9 +36,11 @@ type Call struct {
 	// portal is looked up on first use, so a request refused before its
 	// handler creates no portal.
 	portal *store.Portal
-	// raw holds the path parameters as sent, resolved their resolved values.
+	// raw holds the path parameters as sent, resolved their resolved values
+	// (a few per call: a slice beats a map, and buf keeps it off the heap).
 	raw      map[string]string
-	resolved map[string]any
+	resolved []resolvedParam
+	buf      [4]resolvedParam
 	// body is the validated, decoded body (nil without one).
 	body any
 	url  *url.URL
@@ -73,11 +75,23 @@ func (c *Call) Param(name string) string { return c.raw[name] }
 // missing or mistyped value is a programming error: Value panics, which the
 // recoverer answers with HubSpot's 500.
 func Value[T any](c *Call, name string) T {
-	v, ok := c.resolved[name].(T)
+	var found any
+	for _, p := range c.resolved {
+		if p.name == name {
+			found = p.value
+			break
+		}
+	}
+	v, ok := found.(T)
 	if !ok {
-		panic(fmt.Sprintf("endpoint: path parameter %q of %s is %T, not %T", name, c.Op.ID, c.resolved[name], *new(T)))
+		panic(fmt.Sprintf("endpoint: path parameter %q of %s is %T, not %T", name, c.Op.ID, found, *new(T)))
 	}
 	return v
+}
+
+type resolvedParam struct {
+	name  string
+	value any
 }
 
 // Reply is what a handler answers: a status and a body to encode as JSON

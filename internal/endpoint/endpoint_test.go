@@ -11,7 +11,7 @@ import (
 
 func TestValue(t *testing.T) {
 	op := operation(t, "2026-03", "labels-delete")
-	c := &Call{Op: op, resolved: map[string]any{"associationTypeId": 7, "fromObjectType": objecttype.Type{Name: "contacts"}}}
+	c := &Call{Op: op, resolved: []resolvedParam{{"associationTypeId", 7}, {"fromObjectType", objecttype.Type{Name: "contacts"}}}}
 	if got := Value[int](c, "associationTypeId"); got != 7 {
 		t.Errorf("Value = %d", got)
 	}

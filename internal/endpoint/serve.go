@@ -137,9 +137,9 @@ func (e *endpoint) resolve(c *Call, names []string, routing bool) *apierr.Error 
 			continue
 		}
 		if c.resolved == nil {
-			c.resolved = make(map[string]any, len(names))
+			c.resolved = c.buf[:0]
 		}
-		c.resolved[name] = v
+		c.resolved = append(c.resolved, resolvedParam{name, v})
 	}
 	if len(details) > 0 {
 		return apierr.Validation(details[0].Message, details...)

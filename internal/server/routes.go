@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/go-chi/chi/v5"
 
@@ -16,13 +17,24 @@ import (
 // HubSpot's 400 "Unable to infer object type from: …". They resolve while
 // routing, before the other parameters are validated, as HubSpot does.
 func resolveObjectTypes(reg *endpoint.Registry, types *objecttype.Registry) {
+	// A standard type is boxed once and the box shared, so resolving costs
+	// no allocation; custom object ids are few per request and not cached
+	// (a client could send any number of them).
+	var boxed sync.Map // standard type name -> any(objecttype.Type)
 	for _, name := range []string{"fromObjectType", "toObjectType", "objectType"} {
 		reg.Resolve(name, endpoint.Resolver{Routing: true, Resolve: func(_ *endpoint.Call, raw string) (any, *apierr.Detail) {
 			t, ok := types.Resolve(raw)
 			if !ok {
 				return nil, &apierr.Detail{Message: "Unable to infer object type from: " + raw, In: name}
 			}
-			return t, nil
+			if t.Name == "" {
+				return t, nil
+			}
+			if v, ok := boxed.Load(t.Name); ok {
+				return v, nil
+			}
+			v, _ := boxed.LoadOrStore(t.Name, any(t))
+			return v, nil
 		}})
 	}
 }
