@@ -1,8 +1,11 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/mockhub/mockhub/internal/openapi"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -121,5 +124,25 @@ func TestMethodNotAllowedListsAllowedMethods(t *testing.T) {
 	r.Expect(t, 405)
 	if allow := strings.Join(r.Header.Values("Allow"), ","); allow != "POST" {
 		t.Fatalf("admin Allow = %q, want POST", allow)
+	}
+}
+
+// TestStartUpRefusesAnOperationWithoutAHandler: an operation in the
+// documents that no family registered stops start-up, naming it, so a
+// route cannot exist without its handler.
+func TestStartUpRefusesAnOperationWithoutAHandler(t *testing.T) {
+	docs, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := docs[0].Spec
+	item := &openapi3.PathItem{Get: &openapi3.Operation{
+		OperationID: "widgets-list",
+		Responses:   openapi3.NewResponses(openapi3.WithStatus(200, &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription("ok")})),
+	}}
+	spec.Paths.Set("/crm/widgets", item)
+	_, err = server.New(server.Config{Documents: docs})
+	if err == nil || !strings.Contains(err.Error(), "widgets-list") || !strings.Contains(err.Error(), "has no handler") {
+		t.Fatalf("New = %v, want a refusal naming widgets-list", err)
 	}
 }
