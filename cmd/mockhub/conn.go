@@ -173,13 +173,54 @@ type conn struct {
 }
 
 func (c *conn) Write(b []byte) (int, error) {
-	if bytes.Equal(b, goHeaderTooLarge) {
-		if _, err := c.Conn.Write(rawAnswer(headerTooLarge(), "")); err != nil {
+	var e *apierr.Error
+	switch {
+	case bytes.Equal(b, goHeaderTooLarge):
+		e = headerTooLarge()
+	default:
+		e = goPlainError(b)
+	}
+	if e != nil {
+		if _, err := c.Conn.Write(rawAnswer(e, "")); err != nil {
 			return 0, err
 		}
 		return len(b), nil
 	}
 	return c.Conn.Write(b)
+}
+
+// goErrorHeaders are the headers of the plain-text answers net/http writes
+// itself for a request it cannot read (a malformed request line or header,
+// a missing Host, an unsupported transfer coding): never those of an answer
+// of ours, which are JSON and carry a Date.
+const goErrorHeaders = "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"
+
+// goPlainError recognises one of net/http's own plain-text error answers in
+// b and returns it in HubSpot's shape, or nil.
+func goPlainError(b []byte) *apierr.Error {
+	rest, ok := bytes.CutPrefix(b, []byte("HTTP/1.1 "))
+	if !ok || len(rest) < 3 {
+		return nil
+	}
+	_, text, ok := bytes.Cut(rest, []byte(goErrorHeaders))
+	if !ok {
+		return nil
+	}
+	status := 0
+	for _, d := range rest[:3] {
+		if d < '0' || d > '9' {
+			return nil
+		}
+		status = status*10 + int(d-'0')
+	}
+	if status < 400 || status > 599 {
+		return nil
+	}
+	category := apierr.CategoryValidation
+	if status >= 500 {
+		category = apierr.CategoryInternal
+	}
+	return &apierr.Error{Status: status, Category: category, Message: "The request could not be read: " + string(text)}
 }
 
 func (c *conn) Close() error {

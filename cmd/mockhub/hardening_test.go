@@ -256,6 +256,37 @@ func TestOversizedHeaderGetsHubSpotShaped431(t *testing.T) {
 	}
 }
 
+// TestUnreadableRequestGetsHubSpotShapedError: a request net/http cannot
+// read (a malformed header line, no Host) is answered in HubSpot's shape,
+// not with net/http's plain text.
+func TestUnreadableRequestGetsHubSpotShapedError(t *testing.T) {
+	p := start(t, binary(t), t.TempDir())
+	for name, raw := range map[string]string{
+		"malformed header": "GET " + seedPath + " HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n",
+		"no host":          "GET " + seedPath + " HTTP/1.1\r\n\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, err := net.Dial("tcp", p.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if _, err := io.WriteString(c, raw); err != nil {
+				t.Fatal(err)
+			}
+			resp, body, err := readAnswer(c, 20*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != 400 || resp.Header.Get("Content-Type") != "application/json;charset=utf-8" ||
+				!strings.Contains(body, `"status":"error","message":"The request could not be read: `) ||
+				!strings.Contains(body, `"category":"VALIDATION_ERROR"`) {
+				t.Fatalf("%d %v %s", resp.StatusCode, resp.Header, body)
+			}
+		})
+	}
+}
+
 // TestUsageErrorsExitTwo: the binary refuses a misspelled command with
 // status 2 and a plain message, without starting.
 func TestUsageErrorsExitTwo(t *testing.T) {
