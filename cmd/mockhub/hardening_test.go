@@ -62,14 +62,17 @@ func TestAbandonedHangReleasesConnection(t *testing.T) {
 		baseline = openFDs(t, pid)
 		return a == baseline
 	})
-	requests := []struct{ method, raw string }{
-		{"POST", fmt.Sprintf("POST %s/batch/create HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer pat-na1-hang\r\nContent-Type: application/json\r\nX-Mockhub-Fault: hang\r\nContent-Length: %d\r\n\r\n%s", seedPath, len(seedBody), seedBody)},
-		{"GET", fmt.Sprintf("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer pat-na1-hang\r\nX-Mockhub-Fault: hang\r\n\r\n", seedPath)},
+	requests := []struct{ method, kind, raw string }{
+		{"POST", "hang", fmt.Sprintf("POST %s/batch/create HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer pat-na1-hang\r\nContent-Type: application/json\r\nX-Mockhub-Fault: hang\r\nContent-Length: %d\r\n\r\n%s", seedPath, len(seedBody), seedBody)},
+		{"GET", "hang", fmt.Sprintf("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer pat-na1-hang\r\nX-Mockhub-Fault: hang\r\n\r\n", seedPath)},
+		// A long latency holds the request as a hang does; its client
+		// giving up must release it too, body or not.
+		{"POST", "latency", fmt.Sprintf("POST %s/batch/create HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer pat-na1-hang\r\nContent-Type: application/json\r\nX-Mockhub-Fault: latency;ms=600000\r\nContent-Length: %d\r\n\r\n%s", seedPath, len(seedBody), seedBody)},
 	}
 	for _, req := range requests {
 		const n = 10
-		method := req.method
-		before := p.count("kind=hang")
+		method := req.method + " " + req.kind
+		before := p.count("kind=" + req.kind)
 		var conns []net.Conn
 		for i := 0; i < n; i++ {
 			c, err := net.Dial("tcp", p.addr)
@@ -82,8 +85,8 @@ func TestAbandonedHangReleasesConnection(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if !eventually(10*time.Second, func() bool { return p.count("kind=hang") >= before+n }) {
-			t.Fatalf("%s: the requests did not reach the hang fault:\n%s", method, p.log())
+		if !eventually(10*time.Second, func() bool { return p.count("kind="+req.kind) >= before+n }) {
+			t.Fatalf("%s: the requests did not reach the fault:\n%s", method, p.log())
 		}
 		if held := openFDs(t, pid); held < baseline+n {
 			t.Fatalf("%s: %d descriptors while %d requests hang, baseline %d", method, held, n, baseline)
@@ -93,7 +96,7 @@ func TestAbandonedHangReleasesConnection(t *testing.T) {
 		}
 		var got int
 		if !eventually(10*time.Second, func() bool { got = openFDs(t, pid); return got <= baseline }) {
-			t.Fatalf("%s: %d descriptors after %d clients gave up on a hang, baseline %d: connections leaked", method, got, n, baseline)
+			t.Fatalf("%s: %d descriptors after %d clients gave up on a held request, baseline %d: connections leaked", method, got, n, baseline)
 		}
 	}
 }

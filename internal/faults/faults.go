@@ -43,6 +43,9 @@ type Exchange struct {
 	Done <-chan struct{}
 	// Portal is the portal of the request.
 	Portal int64
+	// MaxBody is the server's request body limit: a fault that reads the
+	// body ahead of the handler (latency) keeps at most this much of it.
+	MaxBody int64
 }
 
 // registry lists every kind; adding a kind is one file and one line here.

@@ -1,7 +1,9 @@
 package faults
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 )
@@ -45,8 +47,23 @@ func (f *Latency) Delay(random Random) time.Duration {
 	return d
 }
 
-// Serve implements Fault.
+// Serve implements Fault. A body is read ahead (up to the server's body
+// limit) and handed to the handler from memory: net/http only notices a
+// client that goes away once the body has been read, so reading it first
+// lets an abandoned delayed request end at once, as a hung one does. A body
+// over the limit is left to the handler, which refuses it after the delay.
 func (f *Latency) Serve(x *Exchange, w http.ResponseWriter, r *http.Request, next http.Handler) {
+	if r.Body != nil && r.Body != http.NoBody && x.MaxBody > 0 {
+		data, err := io.ReadAll(io.LimitReader(r.Body, x.MaxBody+1))
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		rest := r.Body
+		if int64(len(data)) <= x.MaxBody {
+			rest = http.NoBody
+		}
+		r.Body = readCloser{io.MultiReader(bytes.NewReader(data), rest), r.Body}
+	}
 	t := time.NewTimer(f.Delay(x.Random))
 	defer t.Stop()
 	holdWithoutTimeouts(w)
@@ -59,3 +76,11 @@ func (f *Latency) Serve(x *Exchange, w http.ResponseWriter, r *http.Request, nex
 		next.ServeHTTP(w, r)
 	}
 }
+
+// readCloser reads from Reader and closes the request's own body.
+type readCloser struct {
+	io.Reader
+	body io.Closer
+}
+
+func (rc readCloser) Close() error { return rc.body.Close() }

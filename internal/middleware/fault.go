@@ -19,6 +19,8 @@ type FaultDeps struct {
 	// Done is closed when the server shuts down; it releases held requests.
 	Done <-chan struct{}
 	Log  *slog.Logger
+	// MaxBody is the server's request body limit.
+	MaxBody int64
 }
 
 // faultSourceHeader is the rule id of faults attached with the header.
@@ -70,7 +72,7 @@ func Fault(op *openapi.Operation, d FaultDeps) func(http.Handler) http.Handler {
 				slog.Int64("portal", info.PortalID),
 				slog.String("correlationId", info.CorrelationID),
 			)
-			decision.Fault.Serve(&faults.Exchange{Random: d.Random, Done: d.Done, Portal: info.PortalID}, w, r, next)
+			decision.Fault.Serve(&faults.Exchange{Random: d.Random, Done: d.Done, Portal: info.PortalID, MaxBody: d.MaxBody}, w, r, next)
 		})
 	}
 }

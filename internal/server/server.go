@@ -250,7 +250,7 @@ func (s *Server) routes(reg *endpoint.Registry) (chi.Router, error) {
 	r.MethodNotAllowed(s.methodNotAllowed)
 	r.Mount(AdminPrefix, s.adminRoutes())
 	deps := endpoint.Deps{Store: s.store, Clock: s.clock, Log: s.log, MaxBodyBytes: s.cfg.MaxBodyBytes, Settle: s.batches.Settle}
-	faultDeps := middleware.FaultDeps{Rules: s.faults, Random: s.random, Done: s.done, Log: s.log}
+	faultDeps := middleware.FaultDeps{Rules: s.faults, Random: s.random, Done: s.done, Log: s.log, MaxBody: s.cfg.MaxBodyBytes}
 	byKey := make(map[string]*openapi.Operation, len(s.ops))
 	for _, op := range s.ops {
 		byKey[op.Document.Version+" "+op.ID] = op
