@@ -28,10 +28,16 @@ const hangGuard = 2 * time.Minute
 // answer does (Python's urllib and urllib3). It returns how many body bytes
 // were written and the first write error.
 func sendOversized(conn net.Conn, host string, size int) (int, error) {
+	return sendBody(conn, host, "Authorization: Bearer my-test-token\r\n", size)
+}
+
+// sendBody is sendOversized with the given authentication header lines
+// (none: the request is refused before its body is read).
+func sendBody(conn net.Conn, host, auth string, size int) (int, error) {
 	const prefix, suffix = `{"inputs":[{"category":"HUBSPOT_DEFINED","typeId":279,"maxToObjectIds":5,"pad":"`, `"}]}`
 	head := "POST " + oversizedPath + " HTTP/1.1\r\n" +
 		"Host: " + host + "\r\n" +
-		"Authorization: Bearer my-test-token\r\n" +
+		auth +
 		"Content-Type: application/json\r\n" +
 		fmt.Sprintf("Content-Length: %d\r\n\r\n", size)
 	if _, err := io.WriteString(conn, head+prefix); err != nil {
@@ -142,4 +148,28 @@ func TestOversizedBodyBeyondDrainBound(t *testing.T) {
 
 func isTimeout(err error) bool {
 	return errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// TestRefusalBeforeTheBodyReachesAWriteFirstClient: a request refused
+// before its body is read (no credentials: 401) still gets its answer to a
+// client that writes a large body before reading, instead of a reset.
+func TestRefusalBeforeTheBodyReachesAWriteFirstClient(t *testing.T) {
+	p := start(t, binary(t), t.TempDir())
+	for _, size := range []int{900 << 10, 8 << 20} {
+		t.Run(fmt.Sprintf("%d KiB", size>>10), func(t *testing.T) {
+			conn := dialRaw(t, p)
+			if n, err := sendBody(conn, p.addr, "", size); err != nil {
+				t.Fatalf("writing the request failed after %d of %d body bytes: %v", n, size, err)
+			}
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("no answer: %v", err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 401 || !strings.Contains(string(body), `"category":"INVALID_AUTHENTICATION"`) {
+				t.Fatalf("%d %s", resp.StatusCode, body)
+			}
+		})
+	}
 }

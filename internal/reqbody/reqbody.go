@@ -33,13 +33,14 @@ func Read(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *apierr.
 	if int64(len(data)) <= limit {
 		return data, nil
 	}
-	drain(w, r)
+	Drain(w, r.Body)
 	return nil, apierr.TooLarge(limit)
 }
 
-// drain reads and discards what is left of r's body, within DrainBytes and
-// DrainTime, and asks the server to close the connection after the answer.
-func drain(w http.ResponseWriter, r *http.Request) {
+// Drain reads and discards what is left of body, within DrainBytes and
+// DrainTime, and asks the server to close the connection after the answer,
+// which it is about to write.
+func Drain(w http.ResponseWriter, body io.Reader) {
 	w.Header().Set("Connection", "close")
 	rc := http.NewResponseController(w)
 	// Not every ResponseWriter has a deadline (an in-process recorder): the
@@ -47,5 +48,5 @@ func drain(w http.ResponseWriter, r *http.Request) {
 	if err := rc.SetReadDeadline(time.Now().Add(DrainTime)); err == nil {
 		defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
 	}
-	_, _ = io.CopyN(io.Discard, r.Body, DrainBytes)
+	_, _ = io.CopyN(io.Discard, body, DrainBytes)
 }

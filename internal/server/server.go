@@ -173,6 +173,7 @@ func New(cfg Config) (*Server, error) {
 	s.handler = chi.Chain(
 		middleware.RequestInfo(s.random, s.clock),
 		middleware.Observe(s.log, s.record),
+		middleware.DrainBeforeRefusal,
 		middleware.Recoverer(s.log),
 	).Handler(router)
 	return s, nil
