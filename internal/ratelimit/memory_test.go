@@ -16,6 +16,15 @@ func heapBytes() uint64 {
 	return m.HeapAlloc
 }
 
+// growth is how much the live heap grew since before: one reading, and zero
+// when the heap shrank (unsigned subtraction would wrap).
+func growth(before uint64) uint64 {
+	if now := heapBytes(); now > before {
+		return now - before
+	}
+	return 0
+}
+
 // bytesPerPortal counts one request in each of n new portals, and returns
 // the heap bytes per portal right after (active) and once every window has
 // passed and one more request has arrived (idle).
@@ -27,11 +36,11 @@ func bytesPerPortal(n int, req Request) (active, idle float64) {
 		req.Portal = int64(i + 1)
 		l.Take(req)
 	}
-	active = float64(heapBytes()-min(before, heapBytes())) / float64(n)
+	active = float64(growth(before)) / float64(n)
 	clk.Advance(24*time.Hour + Interval)
 	req.Portal = int64(n + 1)
 	l.Take(req)
-	idle = float64(heapBytes()-min(before, heapBytes())) / float64(n)
+	idle = float64(growth(before)) / float64(n)
 	runtime.KeepAlive(l)
 	return active, idle
 }
