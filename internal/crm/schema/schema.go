@@ -6,7 +6,10 @@
 //
 // Object types are data, not code: everything here comes from the embedded
 // fixtures (fixtures/crm-schema.json), so adding another type is a fixtures
-// entry. A Catalog is immutable once built and safe for concurrent use.
+// entry. A Catalog is immutable once built and safe for concurrent use: the
+// *Property, *Pipeline, *Stage and *PropertyGroup values it hands out are
+// shared, so callers read them and never modify them (slices and maps that
+// methods of ObjectType return are copies).
 package schema
 
 import (

@@ -27,7 +27,9 @@ const (
 
 // ValueError is one rejected property value: Name is the property, Value the
 // value as received (after DecodeValue), Code one of the Code constants and
-// Message HubSpot's text for it.
+// Message HubSpot's text for it. Functions return it as *ValueError so that
+// callers can build HubSpot's error list; do not store a nil *ValueError in
+// an error variable.
 type ValueError struct {
 	Name    string
 	Value   string
