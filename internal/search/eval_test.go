@@ -205,9 +205,9 @@ func TestQuery(t *testing.T) {
 		want  []string
 	}{
 		{"", []string{"1", "2", "3"}},
-		{"alex", []string{"1"}},        // prefix; amount is not searchable
-		{"ALEXANDER", []string{"1"}},   // case-insensitive
-		{"lexander", []string{}},       // not a prefix
+		{"alex", []string{"1"}},         // prefix; amount is not searchable
+		{"ALEXANDER", []string{"1"}},    // case-insensitive
+		{"lexander", []string{}},        // not a prefix
 		{"example", []string{"1", "3"}}, // a letter run inside the email
 		{"doe", []string{"2"}},
 		{"jane.doe@corp.io", []string{"2"}},
