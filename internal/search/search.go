@@ -165,8 +165,8 @@ func Search(req *Request, schema Schema, all iter.Seq[Record], opts Options) (Re
 	if offset < end {
 		res.Results = matches[offset:end]
 	}
-	if next := offset + limit; next < len(matches) {
-		res.After = itoa(min(next, lim.MaxResults))
+	if end < len(matches) {
+		res.After = itoa(end)
 	}
 	return res, nil
 }
