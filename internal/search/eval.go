@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // plan is a validated request compiled against a schema.
@@ -24,6 +25,7 @@ type cond struct {
 	value  operand
 	high   operand
 	values []operand
+	token  tokenPattern // CONTAINS_TOKEN and NOT_CONTAINS_TOKEN
 }
 
 // operand is a filter value parsed once for its property's kind.
@@ -49,6 +51,9 @@ func compile(req *Request, schema Schema) *plan {
 			}
 			for _, v := range f.Values {
 				c.values = append(c.values, parseOperand(k, string(v)))
+			}
+			if f.Operator == ContainsToken || f.Operator == NotContainsToken {
+				c.token = newTokenPattern(k, c.value)
 			}
 			cs = append(cs, c)
 		}
@@ -311,25 +316,64 @@ func cmpFloat(a, b float64) int {
 // itself has several words. Text is case-insensitive, enumeration options
 // case-sensitive.
 func (c *cond) containsToken(v string) bool {
-	pat := c.value.lower
-	if c.kind == Enumeration {
-		pat = c.value.raw
-	} else {
+	t := &c.token
+	if c.kind != Enumeration {
 		v = strings.ToLower(v)
 	}
-	if strings.ContainsFunc(pat, unicode.IsSpace) {
-		return glob(pat, v)
+	// Any match contains the pattern's longest literal run: most values
+	// are refused here without tokenizing.
+	if !strings.Contains(v, t.lit) {
+		return false
 	}
-	sep := unicode.IsSpace
-	if c.kind == Enumeration {
-		sep = func(r rune) bool { return r == ';' || unicode.IsSpace(r) }
+	if t.phrase {
+		return glob(t.pat, v)
 	}
-	for tok := range strings.FieldsFuncSeq(v, sep) {
-		if glob(pat, tok) {
-			return true
+	enum := c.kind == Enumeration
+	start := -1
+	for i := 0; i < len(v); {
+		b := v[i]
+		size := 1
+		var sep bool
+		if b < utf8.RuneSelf {
+			sep = b == ' ' || (b >= '\t' && b <= '\r') || (enum && b == ';')
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(v[i:])
+			sep = unicode.IsSpace(r)
+		}
+		switch {
+		case sep && start >= 0:
+			if glob(t.pat, v[start:i]) {
+				return true
+			}
+			start = -1
+		case !sep && start < 0:
+			start = i
+		}
+		i += size
+	}
+	return start >= 0 && glob(t.pat, v[start:])
+}
+
+// tokenPattern is a CONTAINS_TOKEN value prepared once.
+type tokenPattern struct {
+	pat    string // lower-cased unless the property is an enumeration
+	lit    string // its longest run without '*'
+	phrase bool   // it has several words: match the whole value
+}
+
+func newTokenPattern(k Kind, o operand) tokenPattern {
+	t := tokenPattern{pat: o.lower}
+	if k == Enumeration {
+		t.pat = o.raw
+	}
+	t.phrase = strings.ContainsFunc(t.pat, unicode.IsSpace)
+	for part := range strings.SplitSeq(t.pat, "*") {
+		if len(part) > len(t.lit) {
+			t.lit = part
 		}
 	}
-	return false
+	return t
 }
 
 // glob matches s against pat where '*' stands for any run of characters,
@@ -367,7 +411,7 @@ func (p *plan) matchQuery(r Record) bool {
 		found := false
 		for _, f := range p.fields {
 			v, ok := value(r, f)
-			if ok && hasTokenPrefix(strings.ToLower(v), term) {
+			if ok && hasTokenPrefix(v, term) {
 				found = true
 				break
 			}
@@ -379,13 +423,30 @@ func (p *plan) matchQuery(r Record) bool {
 	return true
 }
 
+// hasTokenPrefix reports whether lower-case term prefixes a token of v,
+// case-insensitively. ASCII values (nearly all) are folded in place rather
+// than lowered into a copy.
 func hasTokenPrefix(v, term string) bool {
+	ascii := true
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	prefix := func(tok string) bool {
+		return len(tok) >= len(term) && strings.EqualFold(tok[:len(term)], term)
+	}
+	if !ascii {
+		v = strings.ToLower(v)
+		prefix = func(tok string) bool { return strings.HasPrefix(tok, term) }
+	}
 	for w := range strings.FieldsSeq(v) {
-		if strings.HasPrefix(w, term) {
+		if prefix(w) {
 			return true
 		}
 		for part := range strings.FieldsFuncSeq(w, notAlnum) {
-			if strings.HasPrefix(part, term) {
+			if prefix(part) {
 				return true
 			}
 		}
