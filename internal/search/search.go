@@ -8,6 +8,25 @@
 // It knows nothing of HTTP or of the store: records, their schema and the
 // index are interfaces the caller provides, so the same engine serves every
 // object type, standard or custom, and can be tested and benchmarked alone.
+//
+// Where HubSpot's behaviour is not documented, the engine chooses (and the
+// tests pin):
+//   - text compares case-insensitively and enumerations case-sensitively
+//     (HubSpot's docs); IN/NOT_IN compare a text value lower-cased with the
+//     listed values as given, so an upper-case value in the list never
+//     matches, as the docs warn;
+//   - a record without the property (or with "") matches NEQ, NOT_IN and
+//     NOT_CONTAINS_TOKEN, and no other operator but NOT_HAS_PROPERTY;
+//   - a value that does not parse for a numeric, date or bool property
+//     matches no comparison (no error: the schema is not known to Validate);
+//   - CONTAINS_TOKEN matches whitespace-separated tokens (';'-separated
+//     options too for enumerations) against the value with '*' wildcards;
+//   - query terms must each prefix a token (a word, or a letter/digit run of
+//     one) of some searchable property;
+//   - a sort puts records without the value last in both directions; ties
+//     and the default order are creation time, then id numerically;
+//   - a page stops at the 10,000th result and its next cursor then points
+//     at the cap, so following it earns the 400 HubSpot answers.
 package search
 
 import (
@@ -62,8 +81,10 @@ type Schema interface {
 // Index finds records by exact property value without a scan. Lookup
 // answers ok=false when the property is not indexed (search then scans);
 // when ok, recs must hold every record whose value could equal value under
-// EQ (for text: case-insensitively). Search re-checks every filter on the
-// candidates, so an index may return more than the exact matches.
+// EQ (for text: case-insensitively; for numbers and dates: every spelling
+// of the same value), and only records the full scan would see (live ones).
+// Search re-checks every filter on the candidates, so an index may return
+// more than the exact matches. An index over hs_object_id answers id lookups.
 type Index interface {
 	Lookup(property, value string) (recs []Record, ok bool)
 }
