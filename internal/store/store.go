@@ -29,11 +29,22 @@ type Config struct {
 	// MaxDeferred is how many deferred batches one portal may hold at once
 	// (0: no limit).
 	MaxDeferred int
+	// FirstRecordID is the base of every object type's record id sequence;
+	// each type starts at a fixed offset above it (records.go).
+	FirstRecordID int64
+	// RecordIDStep is how far apart consecutive record ids are.
+	RecordIDStep int64
+	// UniqueProperties declares, per object type key, the properties whose
+	// values no two live records may share.
+	UniqueProperties map[string][]UniqueProperty
 }
 
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
-	return Config{MaxLimit: 50000, MaxLabelsPerPairing: 10, MaxBatchInputs: 100, FirstLabelTypeID: 100, MaxDeferred: 1000}
+	return Config{
+		MaxLimit: 50000, MaxLabelsPerPairing: 10, MaxBatchInputs: 100, FirstLabelTypeID: 100, MaxDeferred: 1000,
+		FirstRecordID: 10_000_000_001, RecordIDStep: 1, UniqueProperties: DefaultUniqueProperties(),
+	}
 }
 
 // Store is the set of portals. Portals are created on first use.
