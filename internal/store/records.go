@@ -211,10 +211,14 @@ func recordRowKey(typ string, id int64) string {
 	return typ + "/" + strconv.FormatInt(id, 10)
 }
 
+// maxRecordID bounds record ids, far above any HubSpot id, so that a
+// sequence never overflows.
+const maxRecordID = 1 << 60
+
 // parseRecordID reads a record id: digits only, no sign, no leading zero.
 func parseRecordID(s string) (int64, bool) {
 	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 || strconv.FormatInt(n, 10) != s {
+	if err != nil || n <= 0 || n > maxRecordID || strconv.FormatInt(n, 10) != s {
 		return 0, false
 	}
 	return n, true
@@ -281,7 +285,10 @@ func firstRecordID(cfg *Config, objectType string) int64 {
 	return base + int64(h.Sum32()%50)*1_000_000_000
 }
 
-func recordIDStep(cfg *Config) int64 { return max(cfg.RecordIDStep, 1) }
+// maxRecordIDStep bounds Config.RecordIDStep.
+const maxRecordIDStep = 1 << 30
+
+func recordIDStep(cfg *Config) int64 { return min(max(cfg.RecordIDStep, 1), maxRecordIDStep) }
 
 // toRecord copies a stored record out.
 func toRecord(objectType string, id int64, r *record, archived bool) Record {
@@ -575,6 +582,9 @@ func (tx *Tx) CreateRecord(objectType string, props map[string]string, now time.
 		tr = newTypeRecords(firstRecordID(tx.pt.cfg, objectType))
 	}
 	id := tr.next
+	if id > maxRecordID {
+		return Record{}, invalid(fmt.Sprintf("The %s id sequence is exhausted", objectType))
+	}
 	ms := now.UnixMilli()
 	r, _ := withWrites(&record{created: ms}, props, ms)
 	next, err := tx.putLive(objectType, tr, id, nil, r)

@@ -132,8 +132,8 @@ func buildRecords(cfg *Config, snap *Snapshot, resolve func(in, spelling string)
 		}
 		next := snap.NextRecordIDs[spelling]
 		switch {
-		case next <= 0:
-			fail(at, "the next record id must be a positive integer, got %d", next)
+		case next <= 0 || next > maxRecordID+maxRecordIDStep:
+			fail(at, "the next record id must be a positive integer up to %d, got %d", maxRecordID+maxRecordIDStep, next)
 		case given[key]:
 			fail(at, "object type %s has more than one id sequence", key)
 		default:
@@ -156,7 +156,7 @@ func buildRecords(cfg *Config, snap *Snapshot, resolve func(in, spelling string)
 		typ, okType := resolve(at+".objectType", sr.ObjectType)
 		id, okID := parseRecordID(sr.ID)
 		if !okID {
-			fail(at+".id", "id must be a positive integer without sign or leading zeros, got %q", sr.ID)
+			fail(at+".id", "id must be a positive integer up to %d without sign or leading zeros, got %q", maxRecordID, sr.ID)
 		}
 		r, okRec := buildRecord(at, sr, fail)
 		if okType && okID && okRec {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mockhub/mockhub/internal/persist"
 )
 
 // One-transaction forms of the records calls, so a test states a write in
@@ -558,7 +560,9 @@ func TestImportRejectsBadRecords(t *testing.T) {
 				`{"objectType":"contact","id":"2","createdAt":"2026-01-01T00:00:00Z","properties":{"hs_additional_emails":"a@X.com"}}]}`,
 			[]string{`records[2].properties: email "a@x.com" is also held by contact 1`}},
 		{"bad sequences", `{"nextRecordIds":{"contact":0,"contacts":5,"nope":3}}`,
-			[]string{`nextRecordIds["contact"]: the next record id must be a positive integer, got 0`, `nextRecordIds["nope"]: unknown object type "nope"`}},
+			[]string{`nextRecordIds["contact"]: the next record id must be a positive integer up to 1152921505680588800, got 0`, `nextRecordIds["nope"]: unknown object type "nope"`}},
+		{"ids beyond the bound", `{"nextRecordIds":{"contact":1152921505680588801},"records":[{"objectType":"contact","id":"1152921504606846977",` + rec + `}]}`,
+			[]string{`nextRecordIds["contact"]: the next record id must be`, `records[0].id: id must be a positive integer up to 1152921504606846976`}},
 		{"two spellings of one sequence", `{"nextRecordIds":{"contact":7,"contacts":5}}`,
 			[]string{`nextRecordIds["contacts"]: object type contact has more than one id sequence`}},
 	}
@@ -605,5 +609,24 @@ func TestImportRaisesTheSequence(t *testing.T) {
 	}
 	if id := mustCreate(t, s.Portal(1), "deal", nil); id != "11" {
 		t.Fatalf("next id %s, want 11", id)
+	}
+}
+
+func TestExhaustedSequenceRefusesCreates(t *testing.T) {
+	s := newTestStore(t)
+	snap := &Snapshot{NextRecordIDs: map[string]int64{"contact": maxRecordID}}
+	if err := s.Replace(1, snap); err != nil {
+		t.Fatal(err)
+	}
+	p := s.Portal(1)
+	if id := mustCreate(t, p, "contact", nil); id != strconv.FormatInt(maxRecordID, 10) {
+		t.Fatalf("last id %s", id)
+	}
+	if _, err := p.createRecord("contact", nil, t0); kindOf(err) != KindInvalid {
+		t.Fatalf("create past the bound: %v", err)
+	}
+	// What was saved still loads.
+	if _, err := s.loadRows(persist.Portal{ID: 1, Rows: stateRows(p.st.Load())}); err != nil {
+		t.Fatal(err)
 	}
 }
