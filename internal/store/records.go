@@ -51,9 +51,45 @@ type Record struct {
 	UpdatedAt  time.Time
 	Archived   bool
 	ArchivedAt time.Time
-	// History lists, per property ever written, its writes newest first;
-	// a write that cleared the value has Value "".
-	History map[string][]PropertyValue
+
+	// stored is the record as stored, immutable: its history is copied out
+	// only when asked for, so that reads cost the same however long the
+	// histories grow.
+	stored *record
+}
+
+// History returns, per property ever written, its writes newest first; a
+// write that cleared the value has Value "".
+func (r Record) History() map[string][]PropertyValue {
+	if r.stored == nil {
+		return map[string][]PropertyValue{}
+	}
+	out := make(map[string][]PropertyValue, len(r.stored.props))
+	for _, p := range r.stored.props {
+		out[p.name] = historyOf(p.hist)
+	}
+	return out
+}
+
+// PropertyHistory returns the writes of one property newest first, nil when
+// it was never written.
+func (r Record) PropertyHistory(name string) []PropertyValue {
+	if r.stored == nil {
+		return nil
+	}
+	i, ok := r.stored.find(name)
+	if !ok {
+		return nil
+	}
+	return historyOf(r.stored.props[i].hist)
+}
+
+func historyOf(h *historyEntry) []PropertyValue {
+	out := make([]PropertyValue, 0, h.n)
+	for e := range h.entries() {
+		out = append(out, PropertyValue{Value: e.value, Timestamp: time.UnixMilli(e.at).UTC(), SourceType: HistorySourceType})
+	}
+	return out
 }
 
 // PropertyValue is one write of a property value.
@@ -102,21 +138,47 @@ type record struct {
 	props []recordProp
 }
 
-// recordProp is one property ever written: hist[0] is its current value.
+// recordProp is one property ever written: hist is its newest write, which
+// holds its current value.
 type recordProp struct {
 	name string
-	hist []historyEntry
+	hist *historyEntry
 }
 
+// historyEntry is one write of a property, linked to the write before it:
+// a write prepends one entry and shares the older ones, so it costs the same
+// however long the history.
 type historyEntry struct {
 	value string
 	at    int64
+	older *historyEntry
+	// n is how many entries this one starts (itself included).
+	n int
+}
+
+func (e *historyEntry) prepend(value string, at int64) *historyEntry {
+	n := 1
+	if e != nil {
+		n = e.n + 1
+	}
+	return &historyEntry{value: value, at: at, older: e, n: n}
+}
+
+// entries yields the history newest first.
+func (e *historyEntry) entries() iter.Seq[*historyEntry] {
+	return func(yield func(*historyEntry) bool) {
+		for ; e != nil; e = e.older {
+			if !yield(e) {
+				return
+			}
+		}
+	}
 }
 
 // value returns the current value of name, "" when it has none.
 func (r *record) value(name string) string {
 	if i, ok := r.find(name); ok {
-		return r.props[i].hist[0].value
+		return r.props[i].hist.value
 	}
 	return ""
 }
@@ -299,20 +361,15 @@ func toRecord(objectType string, id int64, r *record, archived bool) Record {
 		CreatedAt:  time.UnixMilli(r.created).UTC(),
 		UpdatedAt:  time.UnixMilli(r.updated).UTC(),
 		Archived:   archived,
-		History:    make(map[string][]PropertyValue, len(r.props)),
+		stored:     r,
 	}
 	if archived {
 		out.ArchivedAt = time.UnixMilli(r.archivedAt).UTC()
 	}
 	for _, p := range r.props {
-		if v := p.hist[0].value; v != "" {
+		if v := p.hist.value; v != "" {
 			out.Properties[p.name] = v
 		}
-		h := make([]PropertyValue, len(p.hist))
-		for i, e := range p.hist {
-			h[i] = PropertyValue{Value: e.value, Timestamp: time.UnixMilli(e.at).UTC(), SourceType: HistorySourceType}
-		}
-		out.History[p.name] = h
 	}
 	return out
 }
@@ -508,20 +565,18 @@ func withWrites(r *record, props map[string]string, now int64) (*record, bool) {
 		if i < len(r.props) && r.props[i].name == name {
 			p := r.props[i]
 			i++
-			if p.hist[0].value == value {
+			if p.hist.value == value {
 				out.props = append(out.props, p)
 				continue
 			}
-			hist := make([]historyEntry, 0, len(p.hist)+1)
-			hist = append(append(hist, historyEntry{value, now}), p.hist...)
-			out.props = append(out.props, recordProp{name: p.name, hist: hist})
+			out.props = append(out.props, recordProp{name: p.name, hist: p.hist.prepend(value, now)})
 			changed = true
 			continue
 		}
 		if value == "" {
 			continue
 		}
-		out.props = append(out.props, recordProp{name: internName(name), hist: []historyEntry{{value, now}}})
+		out.props = append(out.props, recordProp{name: internName(name), hist: (*historyEntry)(nil).prepend(value, now)})
 		changed = true
 	}
 	out.props = append(out.props, r.props[i:]...)

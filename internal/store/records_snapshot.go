@@ -50,12 +50,12 @@ func snapshotRecord(objectType string, id int64, r *record, archived bool) Snaps
 		out.ArchivedAt = time.UnixMilli(r.archivedAt).UTC()
 	}
 	for _, p := range r.props {
-		if v := p.hist[0].value; v != "" {
+		if v := p.hist.value; v != "" {
 			out.Properties[p.name] = v
 		}
-		h := make([]SnapshotValue, len(p.hist))
-		for i, e := range p.hist {
-			h[i] = SnapshotValue{Value: e.value, Timestamp: time.UnixMilli(e.at).UTC()}
+		h := make([]SnapshotValue, 0, p.hist.n)
+		for e := range p.hist.entries() {
+			h = append(h, SnapshotValue{Value: e.value, Timestamp: time.UnixMilli(e.at).UTC()})
 		}
 		out.History[p.name] = h
 	}
@@ -260,7 +260,7 @@ func buildRecord(at string, sr SnapshotRecord, fail func(in, format string, args
 		hist, hasHist := sr.History[name]
 		if !hasHist {
 			if value != "" {
-				r.props = append(r.props, recordProp{name: internName(name), hist: []historyEntry{{value, r.updated}}})
+				r.props = append(r.props, recordProp{name: internName(name), hist: (*historyEntry)(nil).prepend(value, r.updated)})
 			}
 			continue
 		}
@@ -273,15 +273,17 @@ func buildRecord(at string, sr SnapshotRecord, fail func(in, format string, args
 			bad(in, "the newest value %q is not the property's value %q", hist[0].Value, value)
 			continue
 		}
-		entries := make([]historyEntry, len(hist))
 		for i, h := range hist {
-			entries[i] = historyEntry{h.Value, h.Timestamp.UnixMilli()}
 			switch {
 			case h.Timestamp.IsZero():
 				bad(fmt.Sprintf("%s[%d].timestamp", in, i), "timestamp is required")
-			case i > 0 && entries[i].at > entries[i-1].at:
+			case i > 0 && h.Timestamp.UnixMilli() > hist[i-1].Timestamp.UnixMilli():
 				bad(fmt.Sprintf("%s[%d].timestamp", in, i), "history must be newest first")
 			}
+		}
+		var entries *historyEntry
+		for _, h := range slices.Backward(hist) {
+			entries = entries.prepend(h.Value, h.Timestamp.UnixMilli())
 		}
 		r.props = append(r.props, recordProp{name: internName(name), hist: entries})
 	}

@@ -176,7 +176,10 @@ func TestRecordWritesAndHistory(t *testing.T) {
 				t.Errorf("properties %v, want %v", r.Properties, st.want)
 			}
 			got := map[string][]string{}
-			for name, h := range r.History {
+			for name, h := range r.History() {
+				if !reflect.DeepEqual(r.PropertyHistory(name), h) {
+					t.Errorf("PropertyHistory(%q) = %v, History()[%q] = %v", name, r.PropertyHistory(name), name, h)
+				}
 				for _, v := range h {
 					if v.SourceType != "INTEGRATION" {
 						t.Errorf("sourceType %q", v.SourceType)
@@ -195,9 +198,10 @@ func TestRecordWritesAndHistory(t *testing.T) {
 	t.Run("a returned record is a copy", func(t *testing.T) {
 		r, _ := p.record("contact", id)
 		r.Properties["email"] = "x"
-		r.History["email"][0].Value = "x"
+		r.History()["email"][0].Value = "x"
+		r.PropertyHistory("email")[0].Value = "x"
 		again, _ := p.record("contact", id)
-		if again.Properties["email"] != "a@example.com" || again.History["email"][0].Value != "a@example.com" {
+		if again.Properties["email"] != "a@example.com" || again.PropertyHistory("email")[0].Value != "a@example.com" {
 			t.Fatalf("the stored record changed: %+v", again)
 		}
 	})
@@ -514,7 +518,7 @@ func TestRecordsFixturesAndReset(t *testing.T) {
 	if id := mustCreate(t, p, "contact", nil); id != "500" {
 		t.Fatalf("first id %s, want the fixture's 500", id)
 	}
-	if r, ok := p.record("contact", "42"); !ok || !r.UpdatedAt.Equal(r.CreatedAt) || len(r.History["email"]) != 1 {
+	if r, ok := p.record("contact", "42"); !ok || !r.UpdatedAt.Equal(r.CreatedAt) || len(r.PropertyHistory("email")) != 1 || r.PropertyHistory("phone") != nil {
 		t.Fatalf("fixture record %+v, %v", r, ok)
 	}
 	if _, err := p.createRecord("contact", map[string]string{"email": "FIX@x.com"}, t0); kindOf(err) != KindConflict {
