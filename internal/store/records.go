@@ -464,7 +464,10 @@ func (v *View) uniqueProperty(objectType, property string) (UniqueProperty, bool
 	return UniqueProperty{}, false
 }
 
+// uniqueKey is value's key in the index: surrounding spaces never make a
+// value distinct.
 func uniqueKey(u UniqueProperty, value string) string {
+	value = strings.TrimSpace(value)
 	if u.FoldCase {
 		value = strings.ToLower(value)
 	}
@@ -485,7 +488,7 @@ func uniqueKeys(decl []UniqueProperty, r *record) []string {
 			values = strings.Split(v, ";")
 		}
 		for _, one := range values {
-			if one = strings.TrimSpace(one); one == "" {
+			if strings.TrimSpace(one) == "" {
 				continue
 			}
 			if k := uniqueKey(u, one); !slices.Contains(out, k) {
@@ -548,13 +551,11 @@ func internName(name string) string { return unique.Make(name).Value() }
 
 // withWrites returns a copy of r with props written at now: each value that
 // differs from the current one is prepended to its history (an empty value
-// clears; clearing a property without a value writes nothing). It reports
-// whether anything changed.
-func withWrites(r *record, props map[string]string, now int64) (*record, bool) {
+// clears; clearing a property without a value writes nothing).
+func withWrites(r *record, props map[string]string, now int64) *record {
 	names := slices.Sorted(maps.Keys(props))
 	out := &record{created: r.created, updated: now, archivedAt: r.archivedAt}
 	out.props = make([]recordProp, 0, len(r.props)+len(names))
-	changed := false
 	i := 0
 	for _, name := range names {
 		for i < len(r.props) && r.props[i].name < name {
@@ -570,17 +571,15 @@ func withWrites(r *record, props map[string]string, now int64) (*record, bool) {
 				continue
 			}
 			out.props = append(out.props, recordProp{name: p.name, hist: p.hist.prepend(value, now)})
-			changed = true
 			continue
 		}
 		if value == "" {
 			continue
 		}
 		out.props = append(out.props, recordProp{name: internName(name), hist: (*historyEntry)(nil).prepend(value, now)})
-		changed = true
 	}
 	out.props = append(out.props, r.props[i:]...)
-	return out, changed
+	return out
 }
 
 // putLive stores r as live record id of tr, after checking and updating the
@@ -641,7 +640,7 @@ func (tx *Tx) CreateRecord(objectType string, props map[string]string, now time.
 		return Record{}, invalid(fmt.Sprintf("The %s id sequence is exhausted", objectType))
 	}
 	ms := now.UnixMilli()
-	r, _ := withWrites(&record{created: ms}, props, ms)
+	r := withWrites(&record{created: ms}, props, ms)
 	next, err := tx.putLive(objectType, tr, id, nil, r)
 	if err != nil {
 		return Record{}, err
@@ -664,7 +663,7 @@ func (tx *Tx) UpdateRecord(objectType, id string, props map[string]string, now t
 	if err := checkTime(now); err != nil {
 		return Record{}, err
 	}
-	r, _ := withWrites(old, props, now.UnixMilli())
+	r := withWrites(old, props, now.UnixMilli())
 	next, err := tx.putLive(objectType, tr, n, old, r)
 	if err != nil {
 		return Record{}, err

@@ -1,6 +1,7 @@
 // Package store holds mockhub's state: for each portal, the custom association
-// labels it defined and the association limits it configured, on top of the
-// shared catalog of HubSpot-defined types. Every write is a transaction
+// labels it defined, the association limits it configured (on top of the
+// shared catalog of HubSpot-defined types), the batches it deferred and its
+// CRM records (records.go). Every write is a transaction
 // (Portal.Update) and all-or-nothing: it works on its own version of the
 // portal's state and publishes it only when the whole operation succeeded
 // (and was saved). Reads (Portal.View) load the published state through an
