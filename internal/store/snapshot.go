@@ -25,6 +25,11 @@ type Snapshot struct {
 	// Deferred is the work acknowledged and not yet applied (batches a
 	// batchStatus fault deferred), in due order.
 	Deferred []Deferred `json:"deferred,omitempty"`
+	// NextRecordIDs is where each object type's record id sequence resumes.
+	// On import it is raised past every record's id when lower.
+	NextRecordIDs map[string]int64 `json:"nextRecordIds,omitempty"`
+	// Records are the portal's CRM records, by object type and id.
+	Records []SnapshotRecord `json:"records,omitempty"`
 }
 
 // SnapshotLabel is one custom label: its forward type on fromObjectType ->
@@ -149,6 +154,7 @@ func (v *View) snapshot() Snapshot {
 	for _, d := range v.deferred().all() {
 		out.Deferred = append(out.Deferred, *d)
 	}
+	v.snapshotRecords(&out)
 	return out
 }
 
@@ -383,6 +389,7 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 		}
 	}
 	deferredPart := buildDeferred(snap.Deferred, fail)
+	recordsPart := buildRecords(&s.cfg, snap, resolve, fail)
 	if len(details) > 0 {
 		return nil, invalid("Invalid portal state: "+details[0].Message, details...)
 	}
@@ -399,5 +406,6 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 	st.parts[labelsDomain.index] = labelPart
 	st.parts[limitsDomain.index] = limitPart
 	st.parts[deferredDomain.index] = deferredPart
+	st.parts[recordsDomain.index] = recordsPart
 	return st, nil
 }

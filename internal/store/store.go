@@ -1,6 +1,7 @@
 // Package store holds mockhub's state: for each portal, the custom association
-// labels it defined and the association limits it configured, on top of the
-// shared catalog of HubSpot-defined types. Every write is a transaction
+// labels it defined, the association limits it configured (on top of the
+// shared catalog of HubSpot-defined types), the batches it deferred and its
+// CRM records (records.go). Every write is a transaction
 // (Portal.Update) and all-or-nothing: it works on its own version of the
 // portal's state and publishes it only when the whole operation succeeded
 // (and was saved). Reads (Portal.View) load the published state through an
@@ -29,11 +30,22 @@ type Config struct {
 	// MaxDeferred is how many deferred batches one portal may hold at once
 	// (0: no limit).
 	MaxDeferred int
+	// FirstRecordID is the base of every object type's record id sequence;
+	// each type starts at a fixed offset above it (records.go).
+	FirstRecordID int64
+	// RecordIDStep is how far apart consecutive record ids are.
+	RecordIDStep int64
+	// UniqueProperties declares, per object type key, the properties whose
+	// values no two live records may share.
+	UniqueProperties map[string][]UniqueProperty
 }
 
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
-	return Config{MaxLimit: 50000, MaxLabelsPerPairing: 10, MaxBatchInputs: 100, FirstLabelTypeID: 100, MaxDeferred: 1000}
+	return Config{
+		MaxLimit: 50000, MaxLabelsPerPairing: 10, MaxBatchInputs: 100, FirstLabelTypeID: 100, MaxDeferred: 1000,
+		FirstRecordID: 10_000_000_001, RecordIDStep: 1, UniqueProperties: DefaultUniqueProperties(),
+	}
 }
 
 // Store is the set of portals. Portals are created on first use.
