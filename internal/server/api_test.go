@@ -35,21 +35,28 @@ func TestPortalsAreIsolatedByToken(t *testing.T) {
 	}
 }
 
+// deferCreate sends the seed limit create for token with a batchStatus
+// fault header and checks that it is acknowledged with status.
+func deferCreate(t *testing.T, h *apitest.Harness, token, fault, status string) {
+	t.Helper()
+	create := "/crm/associations/2026-03/definitions/configurations/contacts/companies/batch/create"
+	req := httptest.NewRequest("POST", create, strings.NewReader(`{"inputs":[{"category":"HUBSPOT_DEFINED","typeId":279,"maxToObjectIds":5}]}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Mockhub-Fault", fault)
+	rec := httptest.NewRecorder()
+	h.Srv.ServeHTTP(rec, req)
+	if rec.Code != 201 || !strings.Contains(rec.Body.String(), `"status":"`+status+`"`) {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body)
+	}
+}
+
 // TestStateExportSettlesDueBatches: a batch a batchStatus fault deferred is
 // in the export's deferred work until it is due, then in its limits, as in
 // API reads.
 func TestStateExportSettlesDueBatches(t *testing.T) {
 	h := apitest.New(t, server.Config{})
-	create := "/crm/associations/2026-03/definitions/configurations/contacts/companies/batch/create"
-	req := httptest.NewRequest("POST", create, strings.NewReader(`{"inputs":[{"category":"HUBSPOT_DEFINED","typeId":279,"maxToObjectIds":5}]}`))
-	req.Header.Set("Authorization", "Bearer deferred")
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Mockhub-Fault", "batchStatus;status=PENDING;applyAfterMs=1000")
-	rec := httptest.NewRecorder()
-	h.Srv.ServeHTTP(rec, req)
-	if rec.Code != 201 || !strings.Contains(rec.Body.String(), `"status":"PENDING"`) {
-		t.Fatalf("create: %d %s", rec.Code, rec.Body)
-	}
+	deferCreate(t, h, "deferred", "batchStatus;status=PENDING;applyAfterMs=1000", "PENDING")
 	state := fmt.Sprintf("/_mockhub/portals/%d/state", portalOf(t, h.Srv, "deferred"))
 	type export struct {
 		Limits   []map[string]any `json:"limits"`
@@ -82,16 +89,7 @@ func TestStateExportSettlesDueBatches(t *testing.T) {
 // to the portal is needed.
 func TestDeferredBatchAppliesOnTimeWithoutARequest(t *testing.T) {
 	h := apitest.New(t, server.Config{})
-	create := "/crm/associations/2026-03/definitions/configurations/contacts/companies/batch/create"
-	req := httptest.NewRequest("POST", create, strings.NewReader(`{"inputs":[{"category":"HUBSPOT_DEFINED","typeId":279,"maxToObjectIds":5}]}`))
-	req.Header.Set("Authorization", "Bearer timer")
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Mockhub-Fault", "batchStatus;status=PROCESSING;applyAfterMs=500")
-	rec := httptest.NewRecorder()
-	h.Srv.ServeHTTP(rec, req)
-	if rec.Code != 201 {
-		t.Fatalf("create: %d %s", rec.Code, rec.Body)
-	}
+	deferCreate(t, h, "timer", "batchStatus;status=PROCESSING;applyAfterMs=500", "PROCESSING")
 	p, ok := h.Srv.Store().Lookup(portalOf(t, h.Srv, "timer"))
 	if !ok {
 		t.Fatal("no portal")
