@@ -113,11 +113,13 @@ func TestLifecycleInEveryVersion(t *testing.T) {
 				t.Fatalf("named properties %v", got)
 			}
 
-			// By email, in any case.
-			r = h.Do("GET", base+"/"+url.PathEscape("ada@example.COM")+"?idProperty=email", tok, "")
-			r.Expect(t, 200)
-			if r.JSON(t)["id"] != id {
-				t.Fatalf("read by email: %s", r.Body)
+			// By email, in any case, with or without percent-encoding.
+			for _, email := range []string{"ada@example.COM", "ada%40example.com", url.PathEscape("Ada@Example.com")} {
+				r = h.Do("GET", base+"/"+email+"?idProperty=email", tok, "")
+				r.Expect(t, 200)
+				if r.JSON(t)["id"] != id {
+					t.Fatalf("read by email %s: %s", email, r.Body)
+				}
 			}
 
 			// Update: the defaults plus what was written; updatedAt moves.
@@ -448,5 +450,34 @@ func TestNullClears(t *testing.T) {
 				t.Fatalf("lastname %v", p)
 			}
 		})
+	}
+}
+
+// TestMalformedBodies: bodies the contract refuses, before any rule runs.
+func TestMalformedBodies(t *testing.T) {
+	bodies := []string{
+		`{}`,
+		`{"properties":{"firstname":{"a":1}}}`,
+		`{"properties":{"firstname":["Ada"]}}`,
+		`{"properties":"firstname=Ada"}`,
+	}
+	for _, vc := range versionCases {
+		for i, body := range bodies {
+			t.Run(fmt.Sprintf("%s/%d", vc.name, i), func(t *testing.T) {
+				h := apitest.New(t, server.Config{})
+				path := vc.prefix + "/contacts"
+				id := create(t, h, path, `{"firstname":"Ada"}`)["id"].(string)
+				for _, call := range []struct{ method, path string }{{"POST", path}, {"PATCH", path + "/" + id}} {
+					r := h.Do(call.method, call.path, tok, body)
+					r.Expect(t, 400)
+					if c := r.JSON(t)["category"]; c != "VALIDATION_ERROR" {
+						t.Fatalf("category %v", c)
+					}
+				}
+				if n := len(h.Do("GET", path, tok, "").Results(t)); n != 1 {
+					t.Fatalf("%d records", n)
+				}
+			})
+		}
 	}
 }

@@ -62,6 +62,17 @@ func notFound(raw string, numericRule bool) error {
 	return e
 }
 
+// objectID is the path's objectId percent-decoded: HubSpot was seen not to
+// decode %40 in an email (HUBSPOT-RECORDS.md §2.7), which only punishes
+// clients that encode paths correctly, so we decode.
+func objectID(c *endpoint.Call) string {
+	raw := c.Param("objectId")
+	if s, err := url.PathUnescape(raw); err == nil {
+		return s
+	}
+	return raw
+}
+
 func isDigits(s string) bool {
 	if s == "" {
 		return false
@@ -165,7 +176,7 @@ func (o objects) read(c *endpoint.Call) (endpoint.Reply, error) {
 	}
 	q := c.Query()
 	opts := optionsOf(q)
-	raw := c.Param("objectId")
+	raw := objectID(c)
 	var rec store.Record
 	c.Portal().View(func(v *store.View) {
 		var id string
@@ -218,7 +229,7 @@ func (o objects) update(c *endpoint.Call, in *input) (endpoint.Reply, error) {
 	if err != nil {
 		return endpoint.Reply{}, err
 	}
-	raw := c.Param("objectId")
+	raw := objectID(c)
 	idProperty := c.Query().Get("idProperty")
 	var rec store.Record
 	var written map[string]string
@@ -248,7 +259,7 @@ func (o objects) archive(c *endpoint.Call) (endpoint.Reply, error) {
 	if err != nil {
 		return endpoint.Reply{}, err
 	}
-	raw := c.Param("objectId")
+	raw := objectID(c)
 	if !isDigits(raw) {
 		return endpoint.Reply{}, notFound(raw, true)
 	}
