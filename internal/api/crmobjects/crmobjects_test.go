@@ -78,7 +78,7 @@ func TestLifecycleInEveryVersion(t *testing.T) {
 			created := apitest.FrozenAt.Format("2006-01-02T15:04:05.000Z")
 			p := props(t, rec)
 			want := map[string]any{
-				"email": "Ada@Example.com", "firstname": "Ada", "hs_object_id": id,
+				"email": "Ada@Example.com", "firstname": "Ada", "hs_object_id": id, "hs_all_contact_vids": id,
 				"createdate": created, "lastmodifieddate": created, "lifecyclestage": "lead",
 				"hs_email_domain": "example.com", "hs_object_source": "INTEGRATION",
 			}
