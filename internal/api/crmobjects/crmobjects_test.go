@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mockhub/mockhub/internal/apitest"
+	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/server"
 )
 
@@ -477,6 +478,40 @@ func TestMalformedBodies(t *testing.T) {
 				if n := len(h.Do("GET", path, tok, "").Results(t)); n != 1 {
 					t.Fatalf("%d records", n)
 				}
+			})
+		}
+	}
+}
+
+// TestScopes: reads take a read scope, writes a write scope, in every
+// version (the legacy tickets scope does both).
+func TestScopes(t *testing.T) {
+	tokens, err := auth.ParseTokens([]byte(`{"tokens": [
+  {"token": "pat-na1-reader", "portalId": 111, "scopes": ["crm.objects.contacts.read"]},
+  {"token": "pat-na1-writer", "portalId": 111, "scopes": ["crm.objects.deals.write"]},
+  {"token": "pat-na1-tickets", "portalId": 111, "scopes": ["tickets"]},
+  {"token": "pat-na1-files", "portalId": 111, "scopes": ["files"]}
+]}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		token             string
+		read, write, drop int
+	}{
+		{"pat-na1-reader", 200, 403, 403},
+		{"pat-na1-writer", 403, 201, 204},
+		{"pat-na1-tickets", 200, 201, 204},
+		{"pat-na1-files", 403, 403, 403},
+	}
+	for _, vc := range versionCases {
+		for _, tc := range cases {
+			t.Run(vc.name+"/"+tc.token, func(t *testing.T) {
+				h := apitest.New(t, server.Config{Authenticator: tokens})
+				path := vc.prefix + "/contacts"
+				h.Do("GET", path, tc.token, "").Expect(t, tc.read)
+				h.Do("POST", path, tc.token, `{"properties":{}}`).Expect(t, tc.write)
+				h.Do("DELETE", path+"/1", tc.token, "").Expect(t, tc.drop)
 			})
 		}
 	}
