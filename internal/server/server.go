@@ -17,9 +17,11 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/mockhub/mockhub/internal/api/associationschema"
+	"github.com/mockhub/mockhub/internal/api/crmobjects"
 	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/batch"
 	"github.com/mockhub/mockhub/internal/clock"
+	"github.com/mockhub/mockhub/internal/crm/schema"
 	"github.com/mockhub/mockhub/internal/endpoint"
 	"github.com/mockhub/mockhub/internal/faults"
 	"github.com/mockhub/mockhub/internal/idgen"
@@ -75,6 +77,7 @@ type Server struct {
 	log    *slog.Logger
 	auth   auth.Authenticator
 	types  *objecttype.Registry
+	schema *schema.Catalog
 	store  *store.Store
 	ops    []*openapi.Operation
 	resets resetHooks
@@ -136,6 +139,9 @@ func New(cfg Config) (*Server, error) {
 	if s.types, err = objecttype.Default(); err != nil {
 		return nil, err
 	}
+	if s.schema, err = schema.Default(); err != nil {
+		return nil, err
+	}
 	catalog, err := store.DefaultCatalog(s.types)
 	if err != nil {
 		return nil, err
@@ -186,6 +192,7 @@ func (s *Server) registry() *endpoint.Registry {
 	resolveObjectTypes(reg, s.types)
 	resolveIDs(reg)
 	associationschema.Register(reg, associationschema.Deps{Types: s.types, Batches: s.batches})
+	crmobjects.Register(reg, crmobjects.Deps{Schema: s.schema, Clock: s.clock})
 	return reg
 }
 

@@ -14,14 +14,14 @@ func TestErrorAnswersOfEveryOperation(t *testing.T) {
 	h := apitest.New(t, server.Config{})
 	for _, op := range h.Srv.Operations() {
 		for _, path := range op.Paths() {
-			concrete := strings.NewReplacer("{fromObjectType}", "contacts", "{toObjectType}", "companies", "{associationTypeId}", "279").Replace(path)
+			concrete := strings.NewReplacer("{fromObjectType}", "contacts", "{toObjectType}", "companies", "{associationTypeId}", "279", "{objectType}", "contacts", "{objectId}", "1").Replace(path)
 			body := ""
 			if op.RequestSchema != nil {
 				body = `{}`
 			}
 			t.Run(op.Document.Version+" "+op.ID+" "+path, func(t *testing.T) {
 				h.Do(op.Method, concrete, "", body).Expect(t, 401)
-				if strings.Contains(path, "{fromObjectType}") {
+				if strings.Contains(path, "{fromObjectType}") || strings.Contains(path, "{objectType}") {
 					bad := strings.Replace(concrete, "contacts", "gadgets", 1)
 					r := h.Do(op.Method, bad, "t", body)
 					r.Expect(t, 400)
