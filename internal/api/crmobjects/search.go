@@ -2,6 +2,7 @@ package crmobjects
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -14,16 +15,6 @@ import (
 	"github.com/mockhub/mockhub/internal/search"
 	"github.com/mockhub/mockhub/internal/store"
 )
-
-// Search (O11, HUBSPOT-RECORDS.md §1.7) runs package search over the live
-// records of a type. Choices where the reference is silent:
-//   - a filter or sort on a property the type does not have is refused with
-//     400 VALIDATION_ERROR (code PROPERTY_DOESNT_EXIST, as for writes), so a
-//     misspelt name does not silently match nothing; unknown names in
-//     `properties` are ignored, as on reads;
-//   - results are rendered as a list renders them, with paging.next.after
-//     (an integer offset) only when another page exists, and no link: the
-//     next page is the same POST with a new body.
 
 // searchPageSize is how many records one store page holds while a search
 // walks every live record of a type.
@@ -205,8 +196,8 @@ func unknownProperties(t *schema.ObjectType, req *search.Request) error {
 
 // searchError shapes the engine's 400 as HubSpot's error body.
 func searchError(err error) error {
-	se, ok := err.(*search.Error)
-	if !ok {
+	var se *search.Error
+	if !errors.As(err, &se) {
 		return err
 	}
 	ds := make([]apierr.Detail, 0, len(se.Errors))
@@ -218,6 +209,16 @@ func searchError(err error) error {
 	return out
 }
 
+// search serves O11 (HUBSPOT-RECORDS.md §1.7): package search over the live
+// records of a type. Choices where the reference is silent:
+//   - a filter or sort on a property the type does not have is refused with
+//     400 VALIDATION_ERROR (code PROPERTY_DOESNT_EXIST, as for writes), so a
+//     misspelt name does not silently match nothing; this also refuses the
+//     associations.{type} pseudo-property, which mockhub does not serve;
+//     unknown names in `properties` are ignored, as on reads;
+//   - results are rendered as a list renders them, with paging.next.after
+//     (an integer offset) only when another page exists, and no link: the
+//     next page is the same POST with a new body.
 func (o objects) search(c *endpoint.Call, body *any) (endpoint.Reply, error) {
 	t, err := o.objectType(c)
 	if err != nil {
@@ -244,7 +245,11 @@ func (o objects) search(c *endpoint.Call, body *any) (endpoint.Reply, error) {
 	names := selectRead(t, req.Properties)
 	out := searchPage{Total: res.Total, Results: make([]objectBody, 0, len(res.Results))}
 	for _, r := range res.Results {
-		out.Results = append(out.Results, render(t, r.(searchRecord).r, names, nil))
+		// Every record the engine sees comes from liveRecords or
+		// searchIndex, both of which hand it searchRecords.
+		if sr, ok := r.(searchRecord); ok {
+			out.Results = append(out.Results, render(t, sr.r, names, nil))
+		}
 	}
 	if res.After != "" {
 		out.Paging = &searchPaging{Next: searchNext{After: res.After}}
