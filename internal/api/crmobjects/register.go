@@ -1,8 +1,8 @@
 // Package crmobjects serves HubSpot's CRM objects API for the standard
 // object types (contacts, companies, deals, tickets): list, create, read,
-// update and archive one record, in v3 and every dated version. Its
-// operations are in the crm-objects source of our documents; Register binds
-// each operationId to its handler.
+// update and archive one record, and search records (search.go), in v3 and
+// every dated version. Its operations are in the crm-objects source of our
+// documents; Register binds each operationId to its handler.
 //
 // Object types and their properties come from the schema catalog (which
 // properties exist, which are returned by default, how values are checked);
@@ -34,4 +34,5 @@ func Register(reg *endpoint.Registry, d Deps) {
 	reg.Handle("objects-read", o.read)
 	endpoint.HandleBody(reg, "objects-update", o.update)
 	reg.Handle("objects-archive", o.archive)
+	endpoint.HandleBody(reg, "objects-search", o.search)
 }
