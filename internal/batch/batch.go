@@ -111,24 +111,32 @@ func NewRunner(clk clock.Clock, maxInputs int) *Runner {
 // Handle registers a batch operation.
 func Handle[In, Out any](reg *endpoint.Registry, run *Runner, operationID string, spec Spec[In, Out]) {
 	HandleWith(reg, run, operationID, func(b *Body[In]) []In { return b.Inputs },
-		func(*endpoint.Call, *Body[In]) Spec[In, Out] { return spec })
+		func(*endpoint.Call, *Body[In]) (Spec[In, Out], error) { return spec, nil })
 }
 
 // HandleWith registers a batch operation whose body B carries options beside
 // its inputs (a batch read's properties): inputs picks the inputs out of a
-// body, and spec builds the operation's Spec for a call's body. A deferred
+// body, and spec builds the operation's Spec for a call and its body, or the
+// error that refuses the call before any input is looked at. A deferred
 // batch keeps only its inputs, so it is applied with spec(c, nil).
-func HandleWith[B, In, Out any](reg *endpoint.Registry, run *Runner, operationID string, inputs func(*B) []In, spec func(c *endpoint.Call, body *B) Spec[In, Out]) {
+func HandleWith[B, In, Out any](reg *endpoint.Registry, run *Runner, operationID string, inputs func(*B) []In, spec func(c *endpoint.Call, body *B) (Spec[In, Out], error)) {
 	endpoint.HandleBody(reg, operationID, func(c *endpoint.Call, body *B) (endpoint.Reply, error) {
-		return serve(run, spec(c, body), c, inputs(body))
+		s, err := spec(c, body)
+		if err != nil {
+			return endpoint.Reply{}, err
+		}
+		return serve(run, s, c, inputs(body))
 	})
 	run.replays[operationID] = func(c *endpoint.Call, tx *store.Tx, raw json.RawMessage) error {
 		var inputs []In
 		if err := json.Unmarshal(raw, &inputs); err != nil {
 			return fmt.Errorf("deferred inputs of %s: %w", operationID, err)
 		}
-		s := spec(c, nil)
-		_, err := apply(s, c, tx, inputs, len(inputs), atomicCall(s, c, inputs))
+		s, err := spec(c, nil)
+		if err != nil {
+			return err
+		}
+		_, err = apply(s, c, tx, inputs, len(inputs), atomicCall(s, c, inputs))
 		return err
 	}
 }

@@ -1,6 +1,7 @@
 // Package crmobjects serves HubSpot's CRM objects API for the standard
 // object types (contacts, companies, deals, tickets): list, create, read,
-// update and archive one record, in v3 and every dated version. Its
+// update and archive one record, and batches of them (batch.go, through the
+// batch runner), in v3 and every dated version. Its
 // operations are in the crm-objects source of our documents; Register binds
 // each operationId to its handler.
 //
@@ -13,6 +14,7 @@
 package crmobjects
 
 import (
+	"github.com/mockhub/mockhub/internal/batch"
 	"github.com/mockhub/mockhub/internal/clock"
 	"github.com/mockhub/mockhub/internal/crm/schema"
 	"github.com/mockhub/mockhub/internal/endpoint"
@@ -24,6 +26,8 @@ type Deps struct {
 	Schema *schema.Catalog
 	// Clock stamps every write.
 	Clock clock.Clock
+	// Batches runs the batch operations.
+	Batches *batch.Runner
 }
 
 // Register binds the family's operations.
@@ -34,4 +38,5 @@ func Register(reg *endpoint.Registry, d Deps) {
 	reg.Handle("objects-read", o.read)
 	endpoint.HandleBody(reg, "objects-update", o.update)
 	reg.Handle("objects-archive", o.archive)
+	o.registerBatches(reg, d.Batches)
 }
