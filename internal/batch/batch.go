@@ -8,7 +8,9 @@
 //     with errors where the version has 207, the errors array of the 200/201
 //     body where that body carries one, and otherwise all-or-nothing; a
 //     batch whose every input fails is a 400 listing each failure and
-//     changes nothing;
+//     changes nothing. A Spec may make a call all-or-nothing from its inputs
+//     (AllOrNothing), merge its inputs' errors (Merge) and answer a batch
+//     whose every input failed (AnswerAllFailed);
 //   - the batch faults: partial (the last inputs fail on purpose) and
 //     batchStatus (CANCELED applies nothing; PENDING and PROCESSING check
 //     the batch now and apply it later, on the server's clock);
@@ -75,6 +77,22 @@ type Spec[In, Out any] struct {
 	Results func(c *endpoint.Call, applied []Out) any
 	// MaxInputs overrides the store's limit on inputs per batch.
 	MaxInputs int
+	// AllOrNothing, when set, decides from a call's inputs that the call is
+	// all-or-nothing even where the contract reports per-input errors
+	// (HubSpot's record batch create reports them only when every input
+	// carries a trace id). Such a call fails with its first failed input's
+	// own error (status, category, message, context), as the operation
+	// would answer for that input alone, and changes nothing.
+	AllOrNothing func(inputs []In) bool
+	// Merge, when set, rewrites the errors of the inputs Apply failed
+	// before they are reported, e.g. into one item listing every id not
+	// found. Inputs failed by the partial fault are reported as they are.
+	Merge func(c *endpoint.Call, errs []store.InputError) []store.InputError
+	// AnswerAllFailed answers a batch whose every input failed as one where
+	// some failed (207, or errors in the body), instead of refusing it,
+	// where the contract reports per-input errors: HubSpot's batch reads
+	// answer unknown ids so.
+	AnswerAllFailed bool
 }
 
 // Runner runs batches, and the batches a fault deferred when they are due.
@@ -92,17 +110,41 @@ func NewRunner(clk clock.Clock, maxInputs int) *Runner {
 
 // Handle registers a batch operation.
 func Handle[In, Out any](reg *endpoint.Registry, run *Runner, operationID string, spec Spec[In, Out]) {
-	endpoint.HandleBody(reg, operationID, func(c *endpoint.Call, body *Body[In]) (endpoint.Reply, error) {
-		return serve(run, spec, c, body.Inputs)
+	HandleWith(reg, run, operationID, func(b *Body[In]) []In { return b.Inputs },
+		func(*endpoint.Call, *Body[In]) (Spec[In, Out], error) { return spec, nil })
+}
+
+// HandleWith registers a batch operation whose body B carries options beside
+// its inputs (a batch read's properties): inputs picks the inputs out of a
+// body, and spec builds the operation's Spec for a call and its body, or the
+// error that refuses the call before any input is looked at. A deferred
+// batch keeps only its inputs, so it is applied with spec(c, nil).
+func HandleWith[B, In, Out any](reg *endpoint.Registry, run *Runner, operationID string, inputs func(*B) []In, spec func(c *endpoint.Call, body *B) (Spec[In, Out], error)) {
+	endpoint.HandleBody(reg, operationID, func(c *endpoint.Call, body *B) (endpoint.Reply, error) {
+		s, err := spec(c, body)
+		if err != nil {
+			return endpoint.Reply{}, err
+		}
+		return serve(run, s, c, inputs(body))
 	})
 	run.replays[operationID] = func(c *endpoint.Call, tx *store.Tx, raw json.RawMessage) error {
 		var inputs []In
 		if err := json.Unmarshal(raw, &inputs); err != nil {
 			return fmt.Errorf("deferred inputs of %s: %w", operationID, err)
 		}
-		_, err := apply(spec, c, tx, inputs, len(inputs), !c.Op.MultiStatus && !c.Op.ErrorsInBody)
+		s, err := spec(c, nil)
+		if err != nil {
+			return err
+		}
+		_, err = apply(s, c, tx, inputs, len(inputs), atomicCall(s, c, inputs))
 		return err
 	}
+}
+
+// atomicCall reports whether one failed input fails the whole call: the
+// contract has no way to report it, or the Spec says so for these inputs.
+func atomicCall[In, Out any](spec Spec[In, Out], c *endpoint.Call, inputs []In) bool {
+	return (!c.Op.MultiStatus && !c.Op.ErrorsInBody) || (spec.AllOrNothing != nil && spec.AllOrNothing(inputs))
 }
 
 // operationKey names c's operation in deferred work: version and id.
@@ -113,6 +155,9 @@ type failure struct {
 	index   int
 	message string
 	wire    apierr.BatchError
+	// input is the error Apply returned, nil for an input failed by the
+	// partial fault.
+	input *store.InputError
 }
 
 // outcome is what running a batch did.
@@ -122,7 +167,7 @@ type outcome[Out any] struct {
 }
 
 func serve[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, inputs []In) (endpoint.Reply, error) {
-	allOrNothing := !c.Op.MultiStatus && !c.Op.ErrorsInBody
+	atomic := atomicCall(spec, c, inputs)
 	bs, _ := c.Fault.(*faults.BatchStatus)
 	if bs != nil && bs.Status == faults.BatchCanceled {
 		// A canceled batch applies nothing: startedAt is when it started,
@@ -149,7 +194,7 @@ func serve[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, input
 		// Until then reads do not show it, so results are empty.
 		err := portal.Check(func(tx *store.Tx) error {
 			var err error
-			out, err = apply(spec, c, tx, inputs, failFrom, allOrNothing)
+			out, err = apply(spec, c, tx, inputs, failFrom, atomic)
 			return err
 		})
 		if err != nil {
@@ -195,7 +240,7 @@ func serve[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, input
 	}
 	err := portal.Update(func(tx *store.Tx) error {
 		var err error
-		out, err = apply(spec, c, tx, inputs, failFrom, allOrNothing)
+		out, err = apply(spec, c, tx, inputs, failFrom, atomic)
 		return err
 	})
 	if err != nil {
@@ -226,7 +271,13 @@ func apply[In, Out any](spec Spec[In, Out], c *endpoint.Call, tx *store.Tx, inpu
 		}
 		out.applied = append(out.applied, res)
 	}
-	if len(out.failures) > 0 && (len(out.applied) == 0 || allOrNothing) {
+	if len(out.failures) == 0 {
+		return out, nil
+	}
+	if spec.AllOrNothing != nil && out.failures[0].input != nil && spec.AllOrNothing(inputs) {
+		return outcome[Out]{}, ownError(out.failures[0])
+	}
+	if allOrNothing || (len(out.applied) == 0 && !spec.AnswerAllFailed) {
 		return outcome[Out]{}, refusal(out.failures, len(inputs))
 	}
 	return out, nil
@@ -234,7 +285,18 @@ func apply[In, Out any](spec Spec[In, Out], c *endpoint.Call, tx *store.Tx, inpu
 
 // fromStore words a store's per-input error for the answer.
 func fromStore(index int, e *store.InputError) failure {
-	return failure{index: index, message: e.Message, wire: apierr.FromInput(*e)}
+	return failure{index: index, message: e.Message, wire: apierr.FromInput(*e), input: e}
+}
+
+// ownError is the answer of a call failed by input f: its error as the
+// operation would answer it for this input alone. (An input failed by the
+// partial fault has no such answer; the batch is refused as a whole.)
+func ownError(f failure) error {
+	e := apierr.From(&store.Error{Kind: f.input.Kind, Message: f.message})
+	if len(f.input.Context) > 0 {
+		e.Context = f.input.Context
+	}
+	return e
 }
 
 // refusal is the 400 of a batch whose inputs could not be applied: it lists
@@ -268,14 +330,33 @@ func reply[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, statu
 	}
 	code := c.Op.Success
 	if len(out.failures) > 0 {
-		env.Errors = make([]apierr.BatchError, len(out.failures))
-		for i, f := range out.failures {
-			env.Errors[i] = f.wire
-		}
-		env.NumErrors = len(out.failures)
+		env.Errors = wireErrors(spec, c, out.failures)
+		env.NumErrors = len(env.Errors)
 		if c.Op.MultiStatus {
 			code = http.StatusMultiStatus
 		}
 	}
 	return endpoint.Reply{Status: code, Body: env}
+}
+
+// wireErrors lists the failures for the answer, those of Apply merged by the
+// Spec when it says how.
+func wireErrors[In, Out any](spec Spec[In, Out], c *endpoint.Call, fs []failure) []apierr.BatchError {
+	out := make([]apierr.BatchError, 0, len(fs))
+	var inputs []store.InputError
+	for _, f := range fs {
+		if spec.Merge != nil && f.input != nil {
+			inputs = append(inputs, *f.input)
+			continue
+		}
+		out = append(out, f.wire)
+	}
+	if spec.Merge == nil {
+		return out
+	}
+	merged := make([]apierr.BatchError, 0, len(fs))
+	for _, e := range spec.Merge(c, inputs) {
+		merged = append(merged, apierr.FromInput(e))
+	}
+	return append(merged, out...)
 }

@@ -47,6 +47,9 @@ func New() (*Checker, error) {
 // Match finds the operation that serves method and path (in any spelling
 // the server routes) and the path parameters it binds.
 func (c *Checker) Match(method, path string) (*openapi.Operation, map[string]string) {
+	// The query names no segment: without this, a query after a static
+	// segment (batch/read?archived=true) matched no operation.
+	path, _, _ = strings.Cut(path, "?")
 	got := strings.Split(strings.Trim(path, "/"), "/")
 	var best *openapi.Operation
 	var bestParams map[string]string

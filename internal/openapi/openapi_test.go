@@ -16,9 +16,9 @@ func TestEmbeddedDocumentsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 9 association schema operations (not in v3) and 6 object operations
+	// 9 association schema operations (not in v3) and 11 object operations
 	// (not in v4).
-	want := map[string]int{"v3": 6, "v4": 9, "2025-09": 15, "2026-03": 15, "2026-09": 15}
+	want := map[string]int{"v3": 11, "v4": 9, "2025-09": 20, "2026-03": 20, "2026-09": 20}
 	perVersion := map[string]int{}
 	for _, op := range ops {
 		perVersion[op.Document.Version]++
@@ -57,6 +57,13 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 		"v4 limits-batch-update":      {200, true},
 		"v4 labels-create":            {200, false},
 		"2026-09 labels-delete":       {204, false},
+		// Record batches: 207 except in 2026-09 (HUBSPOT-RECORDS.md §1.1).
+		"v3 objects-batch-read":        {200, true},
+		"2025-09 objects-batch-create": {201, true},
+		"2026-03 objects-batch-upsert": {200, true},
+		"2026-09 objects-batch-create": {201, false},
+		"2026-09 objects-batch-update": {200, false},
+		"v3 objects-batch-archive":     {204, false},
 	}
 	for _, op := range ops {
 		key := op.Document.Version + " " + op.ID
@@ -68,7 +75,7 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 		}
 		// Batch-ness comes from the contract (an "inputs" array in the
 		// body), never from the path.
-		if wantBatch := strings.HasPrefix(op.ID, "limits-batch-"); op.Batch != wantBatch {
+		if wantBatch := strings.HasPrefix(op.ID, "limits-batch-") || strings.HasPrefix(op.ID, "objects-batch-"); op.Batch != wantBatch {
 			t.Errorf("%s: batch = %v, want %v", key, op.Batch, wantBatch)
 		}
 		if op.ID == "labels-list" {

@@ -203,15 +203,7 @@ func (o objects) create(c *endpoint.Call, in *input) (endpoint.Reply, error) {
 	if err != nil {
 		return endpoint.Reply{}, err
 	}
-	values := t.CreatedValues()
-	for k, v := range props {
-		values[k] = v
-	}
-	if _, ok := t.Property("hs_email_domain"); ok {
-		if _, domain, found := strings.Cut(values["email"], "@"); found {
-			values["hs_email_domain"] = strings.ToLower(domain)
-		}
-	}
+	values := newValues(t, props)
 	var rec store.Record
 	err = c.Portal().Update(func(tx *store.Tx) error {
 		var err error

@@ -1,8 +1,9 @@
 // Package crmobjects serves HubSpot's CRM objects API for the standard
 // object types (contacts, companies, deals, tickets): list, create, read,
-// update and archive one record, and search records (search.go), in v3 and
-// every dated version. Its operations are in the crm-objects source of our
-// documents; Register binds each operationId to its handler.
+// update and archive one record, batches of them (batch.go, through the
+// batch runner) and search (search.go), in v3 and every dated version. Its
+// operations are in the crm-objects source of our documents; Register binds
+// each operationId to its handler.
 //
 // Object types and their properties come from the schema catalog (which
 // properties exist, which are returned by default, how values are checked);
@@ -13,6 +14,7 @@
 package crmobjects
 
 import (
+	"github.com/mockhub/mockhub/internal/batch"
 	"github.com/mockhub/mockhub/internal/clock"
 	"github.com/mockhub/mockhub/internal/crm/schema"
 	"github.com/mockhub/mockhub/internal/endpoint"
@@ -24,6 +26,8 @@ type Deps struct {
 	Schema *schema.Catalog
 	// Clock stamps every write.
 	Clock clock.Clock
+	// Batches runs the batch operations.
+	Batches *batch.Runner
 }
 
 // Register binds the family's operations.
@@ -35,4 +39,5 @@ func Register(reg *endpoint.Registry, d Deps) {
 	endpoint.HandleBody(reg, "objects-update", o.update)
 	reg.Handle("objects-archive", o.archive)
 	endpoint.HandleBody(reg, "objects-search", o.search)
+	o.registerBatches(reg, d.Batches)
 }
