@@ -125,20 +125,57 @@ func HandleWith[B, In, Out any](reg *endpoint.Registry, run *Runner, operationID
 		if err != nil {
 			return endpoint.Reply{}, err
 		}
-		return serve(run, s, c, inputs(body))
+		return serve(run, s, c, inputs(body), func() (json.RawMessage, error) { return optionsOf(body) })
 	})
-	run.replays[operationID] = func(c *endpoint.Call, tx *store.Tx, raw json.RawMessage) error {
-		var inputs []In
-		if err := json.Unmarshal(raw, &inputs); err != nil {
-			return fmt.Errorf("deferred inputs of %s: %w", operationID, err)
+	run.replays[operationID] = func(c *endpoint.Call, tx *store.Tx, d store.Deferred) error {
+		// The body is rebuilt from the saved options and inputs, so the
+		// Spec sees what the acknowledged request sent.
+		fields := map[string]json.RawMessage{}
+		if len(d.Options) > 0 {
+			if err := json.Unmarshal(d.Options, &fields); err != nil {
+				return fmt.Errorf("deferred options of %s: %w", operationID, err)
+			}
 		}
-		s, err := spec(c, nil)
+		fields["inputs"] = d.Inputs
+		raw, err := json.Marshal(fields)
 		if err != nil {
 			return err
 		}
-		_, err = apply(s, c, tx, inputs, len(inputs), atomicCall(s, c, inputs))
+		body := new(B)
+		if err := json.Unmarshal(raw, body); err != nil {
+			return fmt.Errorf("deferred body of %s: %w", operationID, err)
+		}
+		s, err := spec(c, body)
+		if err != nil {
+			return err
+		}
+		in := inputs(body)
+		_, err = apply(s, c, tx, in, len(in), atomicCall(s, c, in))
 		return err
 	}
+}
+
+// optionsOf is what a batch body holds beside its inputs, as JSON (nil when
+// nothing), for deferred work to replay the body whole.
+func optionsOf(body any) (json.RawMessage, error) {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	fields := map[string]json.RawMessage{}
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return nil, nil // not an object: nothing beside the inputs
+	}
+	delete(fields, "inputs")
+	for k, v := range fields {
+		if string(v) == "null" || string(v) == `""` || string(v) == "[]" || string(v) == "false" {
+			delete(fields, k)
+		}
+	}
+	if len(fields) == 0 {
+		return nil, nil
+	}
+	return json.Marshal(fields)
 }
 
 // atomicCall reports whether one failed input fails the whole call: the
@@ -166,7 +203,7 @@ type outcome[Out any] struct {
 	failures []failure
 }
 
-func serve[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, inputs []In) (endpoint.Reply, error) {
+func serve[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, inputs []In, options func() (json.RawMessage, error)) (endpoint.Reply, error) {
 	atomic := atomicCall(spec, c, inputs)
 	bs, _ := c.Fault.(*faults.BatchStatus)
 	if bs != nil && bs.Status == faults.BatchCanceled {
@@ -205,10 +242,14 @@ func serve[In, Out any](run *Runner, spec Spec[In, Out], c *endpoint.Call, input
 		if err != nil {
 			return endpoint.Reply{}, err
 		}
+		opts, err := options()
+		if err != nil {
+			return endpoint.Reply{}, err
+		}
 		// The batch is owed once acknowledged: it is saved with the portal
 		// before the answer goes out, and applied on time by the server.
 		err = portal.Update(func(tx *store.Tx) error {
-			_, err := tx.Defer(store.Deferred{Due: due, Operation: operationKey(c), Params: c.Params(), Inputs: raw})
+			_, err := tx.Defer(store.Deferred{Due: due, Operation: operationKey(c), Params: c.Params(), Query: c.RawQuery(), Inputs: raw, Options: opts})
 			return err
 		})
 		if err != nil {

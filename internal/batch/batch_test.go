@@ -141,12 +141,12 @@ func newHarness(t *testing.T, maxInputs int, spec Spec[digit, int]) *harness {
 		h.router.With(h.guards, middleware.Fault(op, fd)).Method(op.Method, op.Path, e)
 		ops[name] = op
 	}
-	h.run.Attach(h.store, func(key string, portal int64, params map[string]string) (*endpoint.Call, error) {
+	h.run.Attach(h.store, func(key string, portal int64, params map[string]string, query string) (*endpoint.Call, error) {
 		op, ok := ops[key]
 		if !ok {
 			return nil, fmt.Errorf("no operation %q", key)
 		}
-		return reg.Replay(op, deps, portal, params)
+		return reg.Replay(op, deps, portal, params, query)
 	}, log)
 	return h
 }

@@ -1,8 +1,8 @@
 package batch
 
 import (
-	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -20,10 +20,10 @@ import (
 
 // Rebuilder rebuilds the call of an operation ("<version> <operationId>")
 // from its path parameters as sent.
-type Rebuilder func(operation string, portal int64, params map[string]string) (*endpoint.Call, error)
+type Rebuilder func(operation string, portal int64, params map[string]string, query string) (*endpoint.Call, error)
 
 type deferred struct {
-	replays map[string]func(c *endpoint.Call, tx *store.Tx, inputs json.RawMessage) error
+	replays map[string]func(c *endpoint.Call, tx *store.Tx, d store.Deferred) error
 
 	mu      sync.Mutex
 	store   *store.Store
@@ -34,7 +34,7 @@ type deferred struct {
 }
 
 func newDeferred() deferred {
-	return deferred{replays: map[string]func(*endpoint.Call, *store.Tx, json.RawMessage) error{}, armed: map[int64]time.Time{}}
+	return deferred{replays: map[string]func(*endpoint.Call, *store.Tx, store.Deferred) error{}, armed: map[int64]time.Time{}}
 }
 
 // Attach gives the runner what applying deferred work needs: the store, and
@@ -133,12 +133,12 @@ func (run *Runner) applyOne(p *store.Portal, d store.Deferred) bool {
 			replayErr = errors.New("no batch operation " + d.Operation)
 			return nil
 		}
-		c, err := run.rebuild(d.Operation, p.ID(), d.Params)
+		c, err := run.rebuild(d.Operation, p.ID(), d.Params, d.Query)
 		if err != nil {
 			replayErr = err
 			return nil
 		}
-		if err := replay(c, tx, d.Inputs); err != nil {
+		if err := safeReplay(replay, c, tx, d); err != nil {
 			replayErr = err
 			return err
 		}
@@ -193,4 +193,15 @@ func (run *Runner) arm(portal int64, due time.Time) {
 		run.mu.Unlock()
 		run.SettlePortal(portal)
 	})
+}
+
+// safeReplay runs replay, turning a panic into an error: deferred work runs
+// on a timer, outside any request, where a panic would end the server.
+func safeReplay(replay func(*endpoint.Call, *store.Tx, store.Deferred) error, c *endpoint.Call, tx *store.Tx, d store.Deferred) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("deferred batch panicked: %v", v)
+		}
+	}()
+	return replay(c, tx, d)
 }

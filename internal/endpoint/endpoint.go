@@ -51,9 +51,20 @@ type Call struct {
 // Query returns the request's query parameters.
 func (c *Call) Query() url.Values {
 	if c.query == nil {
-		c.query = c.url.Query()
+		c.query = url.Values{}
+		if c.url != nil {
+			c.query = c.url.Query()
+		}
 	}
 	return c.query
+}
+
+// RawQuery returns the request's query string as sent.
+func (c *Call) RawQuery() string {
+	if c.url == nil {
+		return ""
+	}
+	return c.url.RawQuery
 }
 
 // Portal returns the caller's portal, creating it on first use.

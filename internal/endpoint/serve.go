@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 
@@ -174,8 +175,8 @@ func WriteJSON(w http.ResponseWriter, out Reply) {
 // parameters as the request sent them: work deferred past a restart runs on
 // a call like the one that acknowledged it. The parameters were validated
 // then, so only the resolvers run.
-func (r *Registry) Replay(op *openapi.Operation, d Deps, portalID int64, params map[string]string) (*Call, error) {
-	c := &Call{Op: op, PortalID: portalID, store: d.Store, raw: params}
+func (r *Registry) Replay(op *openapi.Operation, d Deps, portalID int64, params map[string]string, query string) (*Call, error) {
+	c := &Call{Op: op, PortalID: portalID, store: d.Store, raw: params, url: &url.URL{RawQuery: query}}
 	names := make([]string, 0, len(params))
 	for name := range params {
 		names = append(names, name)

@@ -263,12 +263,12 @@ func (s *Server) routes(reg *endpoint.Registry) (chi.Router, error) {
 	for _, op := range s.ops {
 		byKey[op.Document.Version+" "+op.ID] = op
 	}
-	s.batches.Attach(s.store, func(key string, portal int64, params map[string]string) (*endpoint.Call, error) {
+	s.batches.Attach(s.store, func(key string, portal int64, params map[string]string, query string) (*endpoint.Call, error) {
 		op, ok := byKey[key]
 		if !ok {
 			return nil, fmt.Errorf("no operation %q", key)
 		}
-		return reg.Replay(op, deps, portal, params)
+		return reg.Replay(op, deps, portal, params, query)
 	}, s.log)
 	for _, op := range s.ops {
 		e, err := reg.Endpoint(op, deps)

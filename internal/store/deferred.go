@@ -25,10 +25,14 @@ type Deferred struct {
 	Due time.Time `json:"due"`
 	// Operation names the operation to replay ("<version> <operationId>").
 	Operation string `json:"operation"`
-	// Params are the path parameters as the request sent them.
+	// Params are the path parameters as the request sent them, Query its
+	// query string.
 	Params map[string]string `json:"params,omitempty"`
-	// Inputs are the batch's inputs as the operation's JSON.
-	Inputs json.RawMessage `json:"inputs"`
+	Query  string            `json:"query,omitempty"`
+	// Inputs are the batch's inputs as the operation's JSON, Options what
+	// else its body held (a batch read's properties), if anything.
+	Inputs  json.RawMessage `json:"inputs"`
+	Options json.RawMessage `json:"options,omitempty"`
 }
 
 // deferredKey orders deferred work by due time, then by ID.
@@ -191,6 +195,9 @@ func buildDeferred(items []Deferred, fail func(in, format string, args ...any)) 
 			continue
 		case !json.Valid(d.Inputs):
 			fail(at+".inputs", "inputs must be JSON")
+			continue
+		case len(d.Options) > 0 && !json.Valid(d.Options):
+			fail(at+".options", "options must be JSON")
 			continue
 		}
 		seen[d.ID] = true

@@ -346,3 +346,35 @@ func TestBatchFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestDeferredRecordBatchesReplayWhole: a deferred batch is applied with
+// the body and query string its request sent, not only its inputs: an
+// upsert by the query's idProperty and a read with body options replay
+// without failing, and the upsert lands on the record it names.
+func TestDeferredRecordBatchesReplayWhole(t *testing.T) {
+	for _, vc := range versionCases {
+		t.Run(vc.name, func(t *testing.T) {
+			h := apitest.New(t, server.Config{})
+			path := vc.prefix + "/contacts"
+			h.Do("POST", path, tok, `{"properties":{"email":"ada@example.com","firstname":"Ada"}}`).Expect(t, 201)
+			pending := "batchStatus;status=PENDING;applyAfterMs=1000"
+			r := faulty(t, h, path+"/batch/upsert?idProperty=email", pending, `{"inputs":[{"id":"ADA@example.com","properties":{"firstname":"Augusta"}}]}`)
+			if body := r.JSON(t); body["status"] != "PENDING" {
+				t.Fatalf("upsert: %d %s", r.Status, r.Body)
+			}
+			r = faulty(t, h, path+"/batch/read", pending, `{"inputs":[{"id":"1"}],"properties":["email"],"idProperty":"email"}`)
+			if body := r.JSON(t); body["status"] != "PENDING" {
+				t.Fatalf("read: %d %s", r.Status, r.Body)
+			}
+			h.Clock.Advance(time.Second)
+			r = h.Do("GET", path+"/ada@example.com?idProperty=email&properties=firstname", tok, "")
+			r.Expect(t, 200)
+			if got := r.JSON(t)["properties"].(map[string]any)["firstname"]; got != "Augusta" {
+				t.Fatalf("the deferred upsert did not land: %s", r.Body)
+			}
+			if n := count(t, h, path); n != 1 {
+				t.Fatalf("%d contacts, want 1: the upsert created instead of updating", n)
+			}
+		})
+	}
+}
