@@ -149,8 +149,9 @@ func (o objects) list(c *endpoint.Call) (endpoint.Reply, error) {
 		page, next = v.Records(t.Key(), q.Get("after"), limit, opts.archived)
 	})
 	out := pageBody{Results: make([]objectBody, 0, len(page))}
+	names := selectRead(t, opts.properties)
 	for _, r := range page {
-		out.Results = append(out.Results, render(t, r, selectRead(t, opts.properties), opts.history))
+		out.Results = append(out.Results, render(t, r, names, opts.history))
 	}
 	if next != "" {
 		out.Paging = &paging{Next: nextPage{After: next, Link: nextLink(c, next)}}
