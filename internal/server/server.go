@@ -236,9 +236,6 @@ func (s *Server) Faults() *faults.Set { return s.faults }
 // RateLimiter returns the server's rate limiter.
 func (s *Server) RateLimiter() *ratelimit.Limiter { return s.limiter }
 
-// Batches returns the server's batch runner (deferred batches).
-func (s *Server) Batches() *batch.Runner { return s.batches }
-
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
