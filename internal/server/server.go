@@ -146,6 +146,9 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if storeCfg.Schema == nil {
+		storeCfg.Schema = s.schema
+	}
 	s.store = store.New(storeCfg, catalog)
 	if err := s.setupState(); err != nil {
 		return nil, err

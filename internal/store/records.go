@@ -456,7 +456,7 @@ func (v *View) FindUnique(objectType, property, value string) (id string, ok boo
 }
 
 func (v *View) uniqueProperty(objectType, property string) (UniqueProperty, bool) {
-	for _, u := range v.pt.cfg.UniqueProperties[objectType] {
+	for _, u := range v.uniqueDecl(objectType) {
 		if u.Name == property {
 			return u, true
 		}
@@ -533,6 +533,9 @@ func (v *View) checkObjectType(objectType string) error {
 	if !ok || t.Key() != objectType {
 		return invalid(fmt.Sprintf(MsgRecordType, objectType))
 	}
+	if ts, defined := v.schemaTypes().types.Get(objectType); t.Name == "" && (!defined || ts.custom == nil) {
+		return invalid(fmt.Sprintf("custom object type %s is not defined", objectType))
+	}
 	return nil
 }
 
@@ -586,7 +589,7 @@ func withWrites(r *record, props map[string]string, now int64) *record {
 // unique index against old (the record's previous version, nil for a new
 // one). It returns the new typeRecords, or a conflict.
 func (v *View) putLive(objectType string, tr *typeRecords, id int64, old, r *record) (*typeRecords, error) {
-	decl := v.pt.cfg.UniqueProperties[objectType]
+	decl := v.uniqueDecl(objectType)
 	next := *tr
 	if len(decl) > 0 {
 		keys := uniqueKeys(decl, r)
@@ -697,7 +700,7 @@ func (tx *Tx) ArchiveRecord(objectType, id string, now time.Time) error {
 	r := *old
 	r.archivedAt = now.UnixMilli()
 	next := *tr
-	for _, k := range uniqueKeys(tx.pt.cfg.UniqueProperties[objectType], old) {
+	for _, k := range uniqueKeys(tx.uniqueDecl(objectType), old) {
 		if holder, ok := next.unique.Get(k); ok && holder == n {
 			next.unique = next.unique.Delete(k)
 		}

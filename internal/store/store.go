@@ -14,6 +14,8 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	"github.com/mockhub/mockhub/internal/crm/schema"
 )
 
 // Config tunes business rules HubSpot does not publish.
@@ -38,6 +40,9 @@ type Config struct {
 	// UniqueProperties declares, per object type key, the properties whose
 	// values no two live records may share.
 	UniqueProperties map[string][]UniqueProperty
+	// Schema is the catalog of CRM object types records are kept for; a
+	// portal's custom properties extend its types (properties.go).
+	Schema *schema.Catalog
 }
 
 // DefaultConfig returns the documented defaults.
