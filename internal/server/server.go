@@ -195,7 +195,7 @@ func (s *Server) registry() *endpoint.Registry {
 	resolveObjectTypes(reg, s.types)
 	resolveIDs(reg)
 	associationschema.Register(reg, associationschema.Deps{Types: s.types, Batches: s.batches})
-	crmobjects.Register(reg, crmobjects.Deps{Schema: s.schema, Clock: s.clock, Batches: s.batches})
+	crmobjects.Register(reg, crmobjects.Deps{Clock: s.clock, Batches: s.batches})
 	return reg
 }
 

@@ -27,8 +27,7 @@ const (
 
 // objects serves the record operations.
 type objects struct {
-	schema *schema.Catalog
-	clock  clock.Clock
+	clock clock.Clock
 }
 
 // input is the body of objects-create and objects-update. Values are
