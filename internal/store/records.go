@@ -740,6 +740,7 @@ func (tx *Tx) ArchiveRecord(objectType, id string, now time.Time) error {
 	next.live = tr.live.Delete(n)
 	next.archived = tr.archived.Set(n, &r)
 	tx.setTypeRecords(objectType, &next, recordRowKey(objectType, n))
+	tx.hideAssociations(objectType, n)
 	return nil
 }
 
