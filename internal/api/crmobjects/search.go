@@ -182,6 +182,9 @@ func unknownProperties(t *schema.ObjectType, req *search.Request) error {
 	}
 	for g, group := range req.FilterGroups {
 		for f, filter := range group.Filters {
+			if isAssocProperty(filter.PropertyName) {
+				continue // assocFiltersOf checks it
+			}
 			check(filter.PropertyName, fmt.Sprintf("filterGroups[%d].filters[%d].propertyName", g, f))
 		}
 	}
@@ -213,9 +216,9 @@ func searchError(err error) error {
 // records of a type. Choices where the reference is silent:
 //   - a filter or sort on a property the type does not have is refused with
 //     400 VALIDATION_ERROR (code PROPERTY_DOESNT_EXIST, as for writes), so a
-//     misspelt name does not silently match nothing; this also refuses the
-//     associations.{type} pseudo-property, which mockhub does not serve;
-//     unknown names in `properties` are ignored, as on reads;
+//     misspelt name does not silently match nothing (the associations.{type}
+//     pseudo-property is served by associations.go); unknown names in
+//     `properties` are ignored, as on reads;
 //   - results are rendered as a list renders them, with paging.next.after
 //     (an integer offset) only when another page exists, and no link: the
 //     next page is the same POST with a new body.
@@ -237,7 +240,16 @@ func (o objects) search(c *endpoint.Call, body *any) (endpoint.Reply, error) {
 	}
 	var res search.Result
 	c.Portal().View(func(v *store.View) {
-		res, err = search.Search(req, searchSchema{t}, liveRecords(v, t), search.Options{Index: searchIndex{v, t}})
+		var sch search.Schema = searchSchema{t}
+		var all, idx = liveRecords(v, t), search.Index(searchIndex{v, t})
+		var af *assocFilters
+		if af, err = assocFiltersOf(v, t, req); err != nil {
+			return
+		}
+		if af != nil {
+			sch, all, idx = af.wrap(v, t, sch, all, idx)
+		}
+		res, err = search.Search(req, sch, all, search.Options{Index: idx})
 	})
 	if err != nil {
 		return endpoint.Reply{}, searchError(err)
@@ -247,8 +259,8 @@ func (o objects) search(c *endpoint.Call, body *any) (endpoint.Reply, error) {
 	for _, r := range res.Results {
 		// Every record the engine sees comes from liveRecords or
 		// searchIndex, both of which hand it searchRecords.
-		if sr, ok := r.(searchRecord); ok {
-			out.Results = append(out.Results, render(t, sr.r, names, nil))
+		if rec, ok := recordOf(r); ok {
+			out.Results = append(out.Results, render(t, rec, names, nil))
 		}
 	}
 	if res.After != "" {
