@@ -258,7 +258,7 @@ func (o objects) search(c *endpoint.Call, body *any) (endpoint.Reply, error) {
 	out := searchPage{Total: res.Total, Results: make([]objectBody, 0, len(res.Results))}
 	for _, r := range res.Results {
 		// Every record the engine sees comes from liveRecords or
-		// searchIndex, both of which hand it searchRecords.
+		// searchIndex (wrapped by associations.go for association filters).
 		if rec, ok := recordOf(r); ok {
 			out.Results = append(out.Results, render(t, rec, names, nil))
 		}
