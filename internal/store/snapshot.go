@@ -30,6 +30,8 @@ type Snapshot struct {
 	NextRecordIDs map[string]int64 `json:"nextRecordIds,omitempty"`
 	// Records are the portal's CRM records, by object type and id.
 	Records []SnapshotRecord `json:"records,omitempty"`
+	// Settings are the portal's own settings; absent when none is set.
+	Settings *SnapshotSettings `json:"settings,omitempty"`
 }
 
 // SnapshotLabel is one custom label: its forward type on fromObjectType ->
@@ -155,6 +157,7 @@ func (v *View) snapshot() Snapshot {
 		out.Deferred = append(out.Deferred, *d)
 	}
 	v.snapshotRecords(&out)
+	v.snapshotSettings(&out)
 	return out
 }
 
@@ -390,6 +393,7 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 	}
 	deferredPart := buildDeferred(snap.Deferred, fail)
 	recordsPart := buildRecords(&s.cfg, snap, resolve, fail)
+	settingsPart := buildSettings(snap.Settings, fail)
 	if len(details) > 0 {
 		return nil, invalid("Invalid portal state: "+details[0].Message, details...)
 	}
@@ -407,5 +411,6 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 	st.parts[limitsDomain.index] = limitPart
 	st.parts[deferredDomain.index] = deferredPart
 	st.parts[recordsDomain.index] = recordsPart
+	st.parts[settingsDomain.index] = settingsPart
 	return st, nil
 }
