@@ -1,6 +1,8 @@
 package crmobjects
 
 import (
+	"time"
+
 	"errors"
 	"net/http"
 	"net/url"
@@ -27,8 +29,9 @@ const (
 
 // objects serves the record operations.
 type objects struct {
-	schema *schema.Catalog
-	clock  clock.Clock
+	schema    *schema.Catalog
+	clock     clock.Clock
+	searchLag time.Duration
 }
 
 // input is the body of objects-create and objects-update. Values are
