@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mockhub/mockhub/internal/apitest"
+	"github.com/mockhub/mockhub/internal/ratelimit"
 	"github.com/mockhub/mockhub/internal/server"
 	"github.com/mockhub/mockhub/internal/store"
 )
@@ -132,4 +133,22 @@ func TestSearchLagPortalSetting(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSearchRateLimit: with rate limits enforced, a portal's searches are
+// limited to 5 a second, across versions, with HubSpot's SECONDLY 429.
+func TestSearchRateLimit(t *testing.T) {
+	tier := ratelimit.Tiers["free"]
+	h := apitest.New(t, server.Config{RateLimit: &tier})
+	for i := range 5 {
+		h.Do("POST", versionCases[i%len(versionCases)].prefix+"/contacts/search", tok, `{}`).Expect(t, 200)
+	}
+	r := h.Do("POST", lagPrefix+"/search", tok, `{}`)
+	r.Expect(t, 429)
+	if body := r.JSON(t); body["policyName"] != "SECONDLY" || body["message"] != "You have reached your secondly limit." || body["errorType"] != "RATE_LIMIT" {
+		t.Fatalf("429 %s", r.Body)
+	}
+	h.Do("GET", lagPrefix, tok, "").Expect(t, 200)
+	h.Clock.Advance(time.Second)
+	h.Do("POST", lagPrefix+"/search", tok, `{}`).Expect(t, 200)
 }
