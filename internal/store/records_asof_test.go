@@ -200,3 +200,64 @@ func TestSettings(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRecordsAsOf walks 10,000 contacts as of a time: after every
+// write (each record is its stored self), and before half of them were
+// changed (those are rebuilt from their history). Records is the walk a
+// search without lag makes, for comparison.
+func BenchmarkRecordsAsOf(b *testing.B) {
+	const n = 10_000
+	p := newTestStore(b).Portal(1)
+	ids := populateContacts(b, p, n)
+	err := p.Update(func(tx *Tx) error {
+		for i, id := range ids {
+			if i%2 == 0 {
+				if _, err := tx.UpdateRecord("contact", id, map[string]string{"firstname": "Changed"}, at(1000)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	walk := func(b *testing.B, seq func(v *View) func(func(Record) bool)) {
+		for b.Loop() {
+			c := 0
+			p.View(func(v *View) {
+				for range seq(v) {
+					c++
+				}
+			})
+			if c != n {
+				b.Fatalf("walked %d records", c)
+			}
+		}
+	}
+	b.Run("Records", func(b *testing.B) {
+		walk(b, func(v *View) func(func(Record) bool) {
+			return func(yield func(Record) bool) {
+				after := ""
+				for {
+					page, next := v.Records("contact", after, 500, false)
+					for _, r := range page {
+						if !yield(r) {
+							return
+						}
+					}
+					if next == "" {
+						return
+					}
+					after = next
+				}
+			}
+		})
+	})
+	b.Run("after-every-write", func(b *testing.B) {
+		walk(b, func(v *View) func(func(Record) bool) { return v.RecordsAsOf("contact", at(2000)) })
+	})
+	b.Run("half-changed-since", func(b *testing.B) {
+		walk(b, func(v *View) func(func(Record) bool) { return v.RecordsAsOf("contact", at(500)) })
+	})
+}
