@@ -26,7 +26,9 @@ func (r *record) newestWrite() int64 {
 // one first written after t is absent. UpdatedAt is r's when that is not
 // after t, else the newest write at or before t (the store keeps no history
 // of updates that changed no value). A record untouched since t is r
-// itself: nothing is copied.
+// itself: nothing is copied. The walk follows every entry a history still
+// holds, shown or not (up to 2*MaxHistory); a property written more often
+// than that since t has lost its value as of t and reads as absent.
 func (r *record) asOf(t int64, archived bool) (*record, bool) {
 	if r.created > t || (archived && r.archivedAt <= t) {
 		return nil, false
