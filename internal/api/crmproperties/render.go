@@ -43,7 +43,9 @@ type optionBody struct {
 }
 
 // modificationMD says what a client may change of a property: HubSpot's own
-// definitions can be neither archived nor redefined.
+// definitions can be neither archived nor redefined, and only properties
+// the portal created can be archived (not those defining a custom object
+// type).
 type modificationMD struct {
 	Archivable         bool `json:"archivable"`
 	ReadOnlyDefinition bool `json:"readOnlyDefinition"`
@@ -93,7 +95,7 @@ func render(p store.PropertyInfo) propertyBody {
 		ReferencedObjectType: p.ReferencedObjectType,
 		Archived:             p.Archived,
 		ModificationMetadata: modificationMD{
-			Archivable:         !p.HubspotDefined,
+			Archivable:         p.Custom && !p.HubspotDefined,
 			ReadOnlyDefinition: p.HubspotDefined,
 			ReadOnlyValue:      p.ReadOnlyValue,
 		},
