@@ -85,7 +85,7 @@ func (r Record) PropertyHistory(name string) []PropertyValue {
 }
 
 func historyOf(h *historyEntry) []PropertyValue {
-	out := make([]PropertyValue, 0, h.n)
+	out := make([]PropertyValue, 0, h.length())
 	for e := range h.entries() {
 		out = append(out, PropertyValue{Value: e.value, Timestamp: time.UnixMilli(e.at).UTC(), SourceType: HistorySourceType})
 	}
@@ -156,18 +156,50 @@ type historyEntry struct {
 	n int
 }
 
+// MaxHistory is how many writes of one property a record keeps and
+// reports, newest first. HubSpot publishes no figure; without one, a record
+// whose value changes in a loop would grow without bound.
+const MaxHistory = 100
+
 func (e *historyEntry) prepend(value string, at int64) *historyEntry {
 	n := 1
 	if e != nil {
 		n = e.n + 1
 	}
-	return &historyEntry{value: value, at: at, older: e, n: n}
+	out := &historyEntry{value: value, at: at, older: e, n: n}
+	if n > 2*MaxHistory {
+		// Entries beyond MaxHistory are never shown; dropping them only
+		// once twice as many have piled up keeps a write O(1) amortized.
+		out = out.newest(MaxHistory)
+	}
+	return out
 }
 
-// entries yields the history newest first.
+// newest returns a copy of the first keep entries of e.
+func (e *historyEntry) newest(keep int) *historyEntry {
+	kept := make([]*historyEntry, 0, keep)
+	for h := range e.entries() {
+		kept = append(kept, h)
+	}
+	var out *historyEntry
+	for _, h := range slices.Backward(kept) {
+		out = out.prepend(h.value, h.at)
+	}
+	return out
+}
+
+// length is how many entries entries yields.
+func (e *historyEntry) length() int {
+	if e == nil {
+		return 0
+	}
+	return min(e.n, MaxHistory)
+}
+
+// entries yields the history newest first, at most MaxHistory entries.
 func (e *historyEntry) entries() iter.Seq[*historyEntry] {
 	return func(yield func(*historyEntry) bool) {
-		for ; e != nil; e = e.older {
+		for i := 0; e != nil && i < MaxHistory; e, i = e.older, i+1 {
 			if !yield(e) {
 				return
 			}
@@ -708,6 +740,7 @@ func (tx *Tx) ArchiveRecord(objectType, id string, now time.Time) error {
 	next.live = tr.live.Delete(n)
 	next.archived = tr.archived.Set(n, &r)
 	tx.setTypeRecords(objectType, &next, recordRowKey(objectType, n))
+	tx.hideAssociations(objectType, n)
 	return nil
 }
 

@@ -53,7 +53,7 @@ func snapshotRecord(objectType string, id int64, r *record, archived bool) Snaps
 		if v := p.hist.value; v != "" {
 			out.Properties[p.name] = v
 		}
-		h := make([]SnapshotValue, 0, p.hist.n)
+		h := make([]SnapshotValue, 0, p.hist.length())
 		for e := range p.hist.entries() {
 			h = append(h, SnapshotValue{Value: e.value, Timestamp: time.UnixMilli(e.at).UTC()})
 		}

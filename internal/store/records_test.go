@@ -649,7 +649,8 @@ func TestRecordReadsDuringWrites(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for i := range 200 {
+		// Within MaxHistory, so that the history counts every write.
+		for i := range MaxHistory - 1 {
 			// One transaction: readers see both writes or neither.
 			err := p.Update(func(tx *Tx) error {
 				if _, err := tx.UpdateRecord("contact", id, map[string]string{"firstname": "v" + strconv.Itoa(i+1)}, at(i+1)); err != nil {
@@ -701,4 +702,30 @@ func widgetType() CustomObjectType {
 			{Name: "code", Label: "Code", Type: "string", FieldType: "text"},
 		},
 	}
+}
+
+func TestHistoryIsBounded(t *testing.T) {
+	p := newTestStore(t).Portal(1)
+	id := mustCreate(t, p, "contact", map[string]string{"firstname": "v0"})
+	const writes = 5*MaxHistory + 3
+	for i := 1; i <= writes; i++ {
+		if _, err := p.updateRecord("contact", id, map[string]string{"firstname": "v" + strconv.Itoa(i)}, t0.Add(time.Duration(i)*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.View(func(v *View) {
+		r, _ := v.Record("contact", id)
+		h := r.PropertyHistory("firstname")
+		if len(h) != MaxHistory || h[0].Value != "v"+strconv.Itoa(writes) || h[MaxHistory-1].Value != "v"+strconv.Itoa(writes-MaxHistory+1) {
+			t.Fatalf("history of %d entries, newest %q, oldest %q", len(h), h[0].Value, h[len(h)-1].Value)
+		}
+		i, _ := r.stored.find("firstname")
+		kept := 0
+		for e := r.stored.props[i].hist; e != nil; e = e.older {
+			kept++
+		}
+		if kept > 2*MaxHistory {
+			t.Fatalf("%d entries kept in memory", kept)
+		}
+	})
 }

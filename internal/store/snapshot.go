@@ -38,6 +38,8 @@ type Snapshot struct {
 	// type; archived properties included.
 	PropertyGroups []PropertyGroupInfo `json:"propertyGroups,omitempty"`
 	Properties     []PropertyInfo      `json:"properties,omitempty"`
+	// Associations are the associations between the document's records.
+	Associations []SnapshotAssociation `json:"associations,omitempty"`
 }
 
 // SnapshotLabel is one custom label: its forward type on fromObjectType ->
@@ -164,6 +166,7 @@ func (v *View) snapshot() Snapshot {
 	}
 	v.snapshotRecords(&out)
 	v.snapshotSchema(&out)
+	v.snapshotAssociations(&out)
 	return out
 }
 
@@ -429,5 +432,11 @@ func (s *Store) buildState(portalID int64, snap *Snapshot) (*state, error) {
 	st.parts[deferredDomain.index] = deferredPart
 	st.parts[recordsDomain.index] = recordsPart
 	st.parts[schemaDomain.index] = schemaPart
+	// Associations are checked against the records and labels built above.
+	v := &View{pt: &Portal{id: portalID, cfg: &s.cfg, catalog: s.catalog}, st: st}
+	st.parts[assocDomain.index] = buildAssociations(v, snap, resolve, fail)
+	if len(details) > 0 {
+		return nil, invalid("Invalid portal state: "+details[0].Message, details...)
+	}
 	return st, nil
 }
