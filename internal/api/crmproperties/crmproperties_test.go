@@ -68,6 +68,12 @@ func TestLifecycleInEveryVersion(t *testing.T) {
 			if got := names(all); !sort.StringsAreSorted(got) || !slices.Contains(got, "email") {
 				t.Fatalf("catalog properties %v", got)
 			}
+			// properties, locale and dataSensitivity are taken and ignored.
+			r = h.Do("GET", base+"?properties=email&properties=firstname,lastname&locale=fr&dataSensitivity=non_sensitive", tok, "")
+			r.Expect(t, 200)
+			if got := names(r.Results(t)); !slices.Equal(got, names(all)) {
+				t.Fatalf("a list with ignored parameters answered %v", got)
+			}
 			r = h.Do("GET", base+"/email", tok, "")
 			r.Expect(t, 200)
 			email := r.JSON(t)
