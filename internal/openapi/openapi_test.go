@@ -17,8 +17,9 @@ func TestEmbeddedDocumentsLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 9 association schema operations (not in v3), 11 object operations
-	// (not in v4) and 5 legacy association operations (v3 only).
-	want := map[string]int{"v3": 16, "v4": 9, "2025-09": 20, "2026-03": 20, "2026-09": 20}
+	// and 13 properties operations (neither in v4), and 5 legacy association
+	// operations (v3 only).
+	want := map[string]int{"v3": 29, "v4": 9, "2025-09": 33, "2026-03": 33, "2026-09": 33}
 	perVersion := map[string]int{}
 	for _, op := range ops {
 		perVersion[op.Document.Version]++
@@ -68,6 +69,10 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 		"v3 associations-v3-batch-create":  {201, true},
 		"v3 associations-v3-batch-read":    {200, true},
 		"v3 associations-v3-batch-archive": {204, false},
+		// Property batches keep 207 in every version.
+		"2026-09 properties-batch-create":  {201, true},
+		"v3 properties-batch-read":         {200, true},
+		"2026-03 properties-batch-archive": {204, false},
 	}
 	for _, op := range ops {
 		key := op.Document.Version + " " + op.ID

@@ -350,6 +350,11 @@ func (x assocIndex) Lookup(property, value string) ([]search.Record, bool) {
 		}
 		return recs, ok
 	}
+	// A lagging search sees records as they were: it scans them, and
+	// associations are matched as they are now.
+	if si, ok := x.inner.(searchIndex); ok && !si.asOf.IsZero() {
+		return nil, false
+	}
 	var out []search.Record
 	for id, ids := range x.af.byProperty[property] {
 		if !slices.Contains(ids, value) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mockhub/mockhub/internal/apitest"
 	"github.com/mockhub/mockhub/internal/server"
@@ -361,4 +362,18 @@ func TestSearchByAssociation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSearchByAssociationWithLag: a lagging search finds a record only once
+// the lag has passed, by its associations as they are now.
+func TestSearchByAssociationWithLag(t *testing.T) {
+	const lag = 5 * time.Second
+	h := apitest.New(t, server.Config{SearchLag: lag})
+	company := create(t, h, "/crm/v3/objects/companies", `{"name":"Acme"}`)["id"].(string)
+	r := h.Do("POST", lagPrefix, tok, `{"properties":{"email":"a@example.com","firstname":"Ada"},"associations":[`+assocBody(company, 279)+`]}`)
+	r.Expect(t, 201)
+	filter := `{"propertyName":"associations.company","operator":"EQ","value":"` + company + `"}`
+	wantFound(t, h, "just created", filter)
+	h.Clock.Advance(lag)
+	wantFound(t, h, "after the lag", filter, "Ada")
 }
