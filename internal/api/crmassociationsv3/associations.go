@@ -225,6 +225,11 @@ func batchRead(c *endpoint.Call, _ *batch.Body[idInput]) (batch.Spec[idInput, re
 		Apply: func(_ *endpoint.Call, tx *store.Tx, in idInput) (readOut, *store.InputError) {
 			id := idText(in.ID)
 			out := readOut{From: idOut{id}, To: []assocOut{}}
+			// An archived record's associations are hidden: it reads as one
+			// without any.
+			if rec, ok := tx.Record(from.Key(), id); !ok || rec.Archived {
+				return readOut{}, noAssociations(from, to, id)
+			}
 			names := map[store.AssocType]string{}
 			ref := store.RecordRef{Type: from.Key(), ID: id}
 			after := ""
@@ -248,11 +253,7 @@ func batchRead(c *endpoint.Call, _ *batch.Body[idInput]) (batch.Spec[idInput, re
 				after = next
 			}
 			if len(out.To) == 0 {
-				return readOut{}, &store.InputError{
-					Kind:    store.KindNotFound,
-					Message: fmt.Sprintf(msgNoAssociations, to.Name, from.Name, id),
-					Context: map[string][]string{"ids": {id}},
-				}
+				return readOut{}, noAssociations(from, to, id)
 			}
 			return out, nil
 		},
@@ -293,6 +294,16 @@ func batchArchive(c *endpoint.Call, _ *batch.Body[pairInput]) (batch.Spec[pairIn
 		Context:   pairContext,
 		Results:   func(*endpoint.Call, []struct{}) any { return []struct{}{} },
 	}, nil
+}
+
+// noAssociations is the batch read item of a record id without
+// associations with records of type to.
+func noAssociations(from, to *schema.ObjectType, id string) *store.InputError {
+	return &store.InputError{
+		Kind:    store.KindNotFound,
+		Message: fmt.Sprintf(msgNoAssociations, to.Name, from.Name, id),
+		Context: map[string][]string{"ids": {id}},
+	}
 }
 
 // onePair is what the per-record calls name: the two records and the type.

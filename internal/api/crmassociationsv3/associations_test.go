@@ -127,6 +127,13 @@ func TestBatchLifecycle(t *testing.T) {
 	if got := readTo(t, r); len(got) != 1 {
 		t.Fatalf("c2 lost its association: %v", got)
 	}
+	// An archived record reads as one without associations.
+	h.Do("DELETE", "/crm/v3/objects/contacts/"+c2, tok, "").Expect(t, 204)
+	r = h.Do("POST", base+"read", tok, inputs(`{"id":"`+c2+`"}`))
+	r.Expect(t, 207)
+	if errs := errorsOf(t, r); len(errs) != 1 || errs[0]["message"] != "No company is associated with contact "+c2+"." {
+		t.Fatalf("archived record: %s", r.Body)
+	}
 	// Every input without associations: still 207, empty results.
 	r = h.Do("POST", base+"read", tok, inputs(`{"id":"`+c1+`"}`, `{"id":"999999"}`))
 	r.Expect(t, 207)

@@ -175,14 +175,15 @@ func (e *embedder) name(at store.AssocType) string {
 	return n
 }
 
-// of returns record id's associations with every target type that has any,
-// nil when none has.
-func (e *embedder) of(t *schema.ObjectType, id string) map[string]assocList {
-	if e == nil || len(e.targets) == 0 {
+// of returns record r's associations with every target type that has any,
+// nil when none has. An archived record's associations stay stored but are
+// hidden, as from every read.
+func (e *embedder) of(t *schema.ObjectType, r store.Record) map[string]assocList {
+	if e == nil || len(e.targets) == 0 || r.Archived {
 		return nil
 	}
 	var out map[string]assocList
-	from := store.RecordRef{Type: t.Key(), ID: id}
+	from := store.RecordRef{Type: t.Key(), ID: r.ID}
 	for _, target := range e.targets {
 		page, next := e.v.Associations(from, target.Key(), "", maxEmbedded)
 		if len(page) == 0 {
@@ -399,6 +400,6 @@ func recordOf(r search.Record) (store.Record, bool) {
 // legacy v3 association calls on one record.
 func RecordWithAssociations(v *store.View, t *schema.ObjectType, r store.Record, targets ...*schema.ObjectType) any {
 	body := render(t, r, selectRead(t, nil), nil)
-	body.Associations = newEmbedder(v, targets).of(t, r.ID)
+	body.Associations = newEmbedder(v, targets).of(t, r)
 	return body
 }

@@ -97,6 +97,19 @@ func TestCreateWithAssociationsInEveryVersion(t *testing.T) {
 			if got := embedded(t, h.Do("GET", vc.prefix+"/contacts/"+id+"?associations=deals", tok, "").JSON(t), "deals"); got != nil {
 				t.Fatalf("archived deal still embedded: %v", got)
 			}
+			// An archived record's associations are hidden from its reads too.
+			h.Do("DELETE", vc.prefix+"/contacts/"+id, tok, "").Expect(t, 204)
+			arch := h.Do("GET", vc.prefix+"/contacts/"+id+"?archived=true&associations=companies", tok, "")
+			arch.Expect(t, 200)
+			if _, ok := arch.JSON(t)["associations"]; ok {
+				t.Fatalf("archived contact embeds associations: %s", arch.Body)
+			}
+			if got := h.Do("GET", vc.prefix+"/contacts?archived=true&associations=companies", tok, "").Results(t); len(got) != 1 || got[0]["associations"] != nil {
+				t.Fatalf("archived list: %v", got)
+			}
+			if got := embedded(t, h.Do("GET", vc.prefix+"/companies/"+company+"?associations=contacts", tok, "").JSON(t), "contacts"); got != nil {
+				t.Fatalf("company still embeds the archived contact: %v", got)
+			}
 		})
 	}
 }

@@ -164,7 +164,7 @@ func (o objects) list(c *endpoint.Call) (endpoint.Reply, error) {
 		if len(targets) > 0 {
 			e := newEmbedder(v, targets)
 			for _, r := range page {
-				embedded = append(embedded, e.of(t, r.ID))
+				embedded = append(embedded, e.of(t, r))
 			}
 		}
 	})
@@ -217,7 +217,7 @@ func (o objects) read(c *endpoint.Call) (endpoint.Reply, error) {
 			err = notFound(raw, false)
 			return
 		}
-		embedded = newEmbedder(v, targets).of(t, rec.ID)
+		embedded = newEmbedder(v, targets).of(t, rec)
 	})
 	if err != nil {
 		return endpoint.Reply{}, err
