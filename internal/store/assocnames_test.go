@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/mockhub/mockhub/fixtures"
@@ -181,5 +182,35 @@ func TestAssocTypeFrom(t *testing.T) {
 				}
 			})
 		}
+	})
+}
+
+// FuzzAssocTypeByName: any name resolves or not without panicking, and a
+// name that resolves is the type's own name (any case) or its id.
+func FuzzAssocTypeByName(f *testing.F) {
+	for _, s := range []string{"contact_to_company", "CONTACT_TO_COMPANY_UNLABELED", "279", "-1", "2147483648", "", "manager", "0279"} {
+		f.Add(s)
+	}
+	s := newTestStore(f)
+	p := s.Portal(1)
+	if _, err := p.CreateLabel(Pair{"contact", "company"}, LabelInput{Name: "manager", Label: "Manager"}); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		p.View(func(v *View) {
+			got, ok := v.AssocTypeByName(Pair{"contact", "company"}, name)
+			if !ok {
+				return
+			}
+			if id, err := strconv.ParseInt(name, 10, 32); err == nil {
+				if int32(id) != got.TypeID {
+					t.Fatalf("%q resolved to %d", name, got.TypeID)
+				}
+				return
+			}
+			if !strings.EqualFold(v.AssocTypeName(got), name) {
+				t.Fatalf("%q resolved to %d named %q", name, got.TypeID, v.AssocTypeName(got))
+			}
+		})
 	})
 }

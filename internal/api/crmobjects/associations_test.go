@@ -390,3 +390,29 @@ func TestSearchByAssociationWithLag(t *testing.T) {
 	h.Clock.Advance(lag)
 	wantFound(t, h, "after the lag", filter, "Ada")
 }
+
+// TestCreateWithLabel: a portal's label associates by USER_DEFINED typeId
+// and is embedded under its internal name, from both sides.
+func TestCreateWithLabel(t *testing.T) {
+	h := apitest.New(t, server.Config{})
+	r := h.Do("POST", "/crm/associations/v4/contacts/companies/labels", tok, `{"label":"Manager","inverseLabel":"Employer","name":"manager"}`)
+	r.Expect(t, 200)
+	created := r.Results(t)
+	forward := int(created[0]["typeId"].(float64))
+	company := create(t, h, "/crm/v3/objects/companies", `{"name":"Acme"}`)["id"].(string)
+	r = h.Do("POST", "/crm/v3/objects/contacts", tok, fmt.Sprintf(`{"properties":{},"associations":[{"to":{"id":%q},"types":[{"associationCategory":"USER_DEFINED","associationTypeId":%d}]}]}`, company, forward))
+	r.Expect(t, 201)
+	contact := r.JSON(t)["id"].(string)
+	// Types come in typeId order, which depends on the label's id: compare
+	// as sets.
+	got := embedded(t, h.Do("GET", "/crm/v3/objects/contacts/"+contact+"?associations=companies", tok, "").JSON(t), "companies")
+	slices.Sort(got)
+	if want := []string{company + ":contact_to_company_unlabeled", company + ":manager"}; !slices.Equal(got, want) {
+		t.Fatalf("contact's companies %v, want %v", got, want)
+	}
+	got = embedded(t, h.Do("GET", "/crm/v3/objects/companies/"+company+"?associations=contacts", tok, "").JSON(t), "contacts")
+	slices.Sort(got)
+	if want := []string{contact + ":company_to_contact_unlabeled", contact + ":manager"}; !slices.Equal(got, want) {
+		t.Fatalf("company's contacts %v, want %v", got, want)
+	}
+}
