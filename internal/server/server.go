@@ -18,6 +18,7 @@ import (
 
 	"github.com/mockhub/mockhub/internal/api/associationschema"
 	"github.com/mockhub/mockhub/internal/api/crmobjects"
+	"github.com/mockhub/mockhub/internal/api/crmpipelines"
 	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/batch"
 	"github.com/mockhub/mockhub/internal/clock"
@@ -193,6 +194,7 @@ func (s *Server) registry() *endpoint.Registry {
 	resolveIDs(reg)
 	associationschema.Register(reg, associationschema.Deps{Types: s.types, Batches: s.batches})
 	crmobjects.Register(reg, crmobjects.Deps{Schema: s.schema, Clock: s.clock, Batches: s.batches})
+	crmpipelines.Register(reg, crmpipelines.Deps{Schema: s.schema})
 	return reg
 }
 
