@@ -16,9 +16,9 @@ func TestEmbeddedDocumentsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 9 association schema operations (not in v3), 11 object operations
+	// 9 association schema operations (not in v3), 13 object operations
 	// and 4 pipeline operations (neither in v4).
-	want := map[string]int{"v3": 15, "v4": 9, "2025-09": 24, "2026-03": 24, "2026-09": 24}
+	want := map[string]int{"v3": 17, "v4": 9, "2025-09": 26, "2026-03": 26, "2026-09": 26}
 	perVersion := map[string]int{}
 	for _, op := range ops {
 		perVersion[op.Document.Version]++
