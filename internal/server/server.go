@@ -147,6 +147,9 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if storeCfg.Schema == nil {
+		storeCfg.Schema = s.schema
+	}
 	s.store = store.New(storeCfg, catalog)
 	if err := s.setupState(); err != nil {
 		return nil, err
@@ -193,8 +196,8 @@ func (s *Server) registry() *endpoint.Registry {
 	resolveObjectTypes(reg, s.types)
 	resolveIDs(reg)
 	associationschema.Register(reg, associationschema.Deps{Types: s.types, Batches: s.batches})
-	crmobjects.Register(reg, crmobjects.Deps{Schema: s.schema, Clock: s.clock, Batches: s.batches})
-	crmpipelines.Register(reg, crmpipelines.Deps{Schema: s.schema})
+	crmobjects.Register(reg, crmobjects.Deps{Clock: s.clock, Batches: s.batches})
+	crmpipelines.Register(reg)
 	return reg
 }
 

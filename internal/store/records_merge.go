@@ -66,7 +66,7 @@ func (v *View) withoutRecord(objectType string, tr *typeRecords, n int64, r *rec
 		next.archived = tr.archived.Delete(n)
 		return &next
 	}
-	for _, k := range uniqueKeys(v.pt.cfg.UniqueProperties[objectType], r) {
+	for _, k := range uniqueKeys(v.uniqueDecl(objectType), r) {
 		if holder, ok := next.unique.Get(k); ok && holder == n {
 			next.unique = next.unique.Delete(k)
 		}

@@ -6,8 +6,10 @@
 // operations are in the crm-objects source of our documents; Register binds
 // each operationId to its handler.
 //
-// Object types and their properties come from the schema catalog (which
-// properties exist, which are returned by default, how values are checked);
+// Object types and their properties come from the portal (the schema
+// catalog's types with the portal's custom properties, and its custom object
+// types: which properties exist, which are returned by default, how values
+// are checked);
 // records from the store, which keeps only what clients wrote: the
 // properties HubSpot mirrors from a record's id and timestamps (createdate,
 // lastmodifieddate, hs_object_id...) are derived here when a record is
@@ -17,14 +19,11 @@ package crmobjects
 import (
 	"github.com/mockhub/mockhub/internal/batch"
 	"github.com/mockhub/mockhub/internal/clock"
-	"github.com/mockhub/mockhub/internal/crm/schema"
 	"github.com/mockhub/mockhub/internal/endpoint"
 )
 
 // Deps is what the family needs from the server.
 type Deps struct {
-	// Schema holds the object types records are kept for.
-	Schema *schema.Catalog
 	// Clock stamps every write.
 	Clock clock.Clock
 	// Batches runs the batch operations.
@@ -33,7 +32,7 @@ type Deps struct {
 
 // Register binds the family's operations.
 func Register(reg *endpoint.Registry, d Deps) {
-	o := objects{schema: d.Schema, clock: d.Clock}
+	o := objects{clock: d.Clock}
 	reg.Handle("objects-list", o.list)
 	endpoint.HandleBody(reg, "objects-create", o.create)
 	reg.Handle("objects-read", o.read)

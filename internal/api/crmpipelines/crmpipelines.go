@@ -3,9 +3,10 @@
 // and every dated version. Its operations are in the crm-pipelines source of
 // our documents; Register binds each operationId to its handler.
 //
-// Pipelines are data of the schema catalog (fixtures/crm-schema.json), the
-// same the record operations check dealstage and hs_pipeline_stage against,
-// so what a client lists here is exactly what a record accepts.
+// Pipelines are data of the portal's object types (fixtures/crm-schema.json
+// for the standard ones), the same the record operations check dealstage and
+// hs_pipeline_stage against, so what a client lists here is exactly what a
+// record accepts.
 package crmpipelines
 
 import (
@@ -17,17 +18,14 @@ import (
 	"github.com/mockhub/mockhub/internal/crm/schema"
 	"github.com/mockhub/mockhub/internal/endpoint"
 	"github.com/mockhub/mockhub/internal/objecttype"
+	"github.com/mockhub/mockhub/internal/store"
 )
 
-// Deps is what the family needs from the server.
-type Deps struct {
-	// Schema holds the object types and their pipelines.
-	Schema *schema.Catalog
-}
-
-// Register binds the family's operations.
-func Register(reg *endpoint.Registry, d Deps) {
-	p := pipelines{schema: d.Schema}
+// Register binds the family's operations. Pipelines are read from the
+// caller's portal, whose object types (custom ones included) the store
+// holds.
+func Register(reg *endpoint.Registry) {
+	p := pipelines{}
 	reg.Handle("pipelines-list", p.list)
 	reg.Handle("pipelines-read", p.read)
 	reg.Handle("pipeline-stages-list", p.listStages)
@@ -89,30 +87,34 @@ func renderPipeline(p *schema.Pipeline) pipelineBody {
 	}
 }
 
-type pipelines struct {
-	schema *schema.Catalog
+type pipelines struct{}
+
+// objectType returns the portal's type of the call's path. The router has
+// already refused spellings no object type has; a type the portal does not
+// describe (products, an undefined custom object) has no pipelines here,
+// which is an empty list rather than an error: never stricter than HubSpot,
+// whose answer for such types varies by portal.
+func objectType(c *endpoint.Call) (*schema.ObjectType, bool) {
+	key := endpoint.Value[objecttype.Type](c, "objectType").Key()
+	var t *schema.ObjectType
+	ok := false
+	c.Portal().View(func(v *store.View) { t, ok = v.ObjectType(key) })
+	return t, ok
 }
 
-// pipelinesOf returns the pipelines of the call's object type. The router
-// has already refused spellings no object type has; a type the catalog does
-// not describe (products, custom objects) has no pipelines here, which is an
-// empty list rather than an error: never stricter than HubSpot, whose
-// answer for such types varies by portal.
+// pipelinesOf returns the pipelines of the call's object type.
 func (p pipelines) pipelinesOf(c *endpoint.Call) []*schema.Pipeline {
-	t := endpoint.Value[objecttype.Type](c, "objectType")
-	st, ok := p.schema.Type(t.Key())
-	if !ok {
-		return nil
+	if t, ok := objectType(c); ok {
+		return t.Pipelines()
 	}
-	return st.Pipelines()
+	return nil
 }
 
 // pipeline returns the call's pipeline, or HubSpot's 404.
 func (p pipelines) pipeline(c *endpoint.Call) (*schema.Pipeline, error) {
 	id := param(c, "pipelineId")
-	t := endpoint.Value[objecttype.Type](c, "objectType")
-	if st, ok := p.schema.Type(t.Key()); ok {
-		if pl, ok := st.Pipeline(id); ok {
+	if t, ok := objectType(c); ok {
+		if pl, ok := t.Pipeline(id); ok {
 			return pl, nil
 		}
 	}
