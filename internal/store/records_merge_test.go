@@ -18,10 +18,14 @@ func (pt *Portal) mergeRecords(typ, primary, merged string, props map[string]str
 }
 
 func (pt *Portal) deleteRecord(typ, id string) (existed bool) {
-	pt.Update(func(tx *Tx) error {
-		existed = tx.DeleteRecord(typ, id)
-		return nil
+	err := pt.Update(func(tx *Tx) error {
+		var err error
+		existed, err = tx.DeleteRecord(typ, id)
+		return err
 	})
+	if err != nil {
+		panic(err)
+	}
 	return existed
 }
 
@@ -156,4 +160,117 @@ func TestMergeAndDeleteSaveTheirRecords(t *testing.T) {
 func recordCount(p *Portal, archived bool) (n int) {
 	p.View(func(v *View) { n = v.RecordCount("contact", archived) })
 	return n
+}
+
+func partners(p *Portal, from RecordRef, toType string) (ids []string, count int) {
+	p.View(func(v *View) {
+		page, _ := v.Associations(from, toType, "", 100)
+		for _, a := range page {
+			ids = append(ids, a.ToID)
+		}
+		count = v.AssociationCount(from, toType)
+	})
+	return ids, count
+}
+
+// TestMergeMovesAssociations: the merged record's associations move to the
+// primary (types combined where both had the same partner), partners'
+// counts stay right, one between the two records goes, and a move over a
+// limit fails the whole merge.
+func TestMergeMovesAssociations(t *testing.T) {
+	setup := func(t *testing.T) (p *Portal, a, b, x, y, d string) {
+		p = newTestStore(t).Portal(1)
+		a = mustCreate(t, p, "contact", map[string]string{"email": "a@x.com"})
+		b = mustCreate(t, p, "contact", map[string]string{"email": "b@x.com"})
+		x = mustCreate(t, p, "company", nil)
+		y = mustCreate(t, p, "company", nil)
+		d = mustCreate(t, p, "deal", nil)
+		mustUpdate(t, p, func(tx *Tx) error {
+			for _, pair := range [][2]RecordRef{
+				{ref("contact", b), ref("company", x)},
+				{ref("contact", b), ref("company", y)},
+				{ref("contact", a), ref("company", y)},
+				{ref("deal", d), ref("contact", b)},
+				{ref("contact", a), ref("contact", b)},
+			} {
+				if _, _, err := tx.AssociateDefault(pair[0], pair[1]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		return
+	}
+
+	t.Run("moved", func(t *testing.T) {
+		p, a, b, x, y, d := setup(t)
+		if _, err := p.mergeRecords("contact", a, b, nil); err != nil {
+			t.Fatal(err)
+		}
+		if ids, n := partners(p, ref("contact", a), "company"); !slices.Equal(ids, []string{x, y}) || n != 2 {
+			t.Fatalf("a's companies %v (count %d), want %s, %s", ids, n, x, y)
+		}
+		for _, c := range []string{x, y} {
+			if ids, n := partners(p, ref("company", c), "contact"); !slices.Equal(ids, []string{a}) || n != 1 {
+				t.Fatalf("company %s's contacts %v (count %d), want only %s", c, ids, n, a)
+			}
+		}
+		if ids, n := partners(p, ref("deal", d), "contact"); !slices.Equal(ids, []string{a}) || n != 1 {
+			t.Fatalf("deal's contacts %v (count %d)", ids, n)
+		}
+		if ids, n := partners(p, ref("contact", a), "contact"); len(ids) != 0 || n != 0 {
+			t.Fatalf("a is associated with %v (count %d) after merging its partner into it", ids, n)
+		}
+		for _, sa := range p.Snapshot().Associations {
+			if sa.FromID == b || sa.ToID == b {
+				t.Fatalf("an association of the merged record is left: %+v", sa)
+			}
+		}
+	})
+
+	t.Run("over a limit", func(t *testing.T) {
+		p, a, b, _, _, _ := setup(t)
+		setLimit(t, p, Pair{"contact", "company"}, HubSpotDefined, 279, 1)
+		before := p.Snapshot()
+		_, err := p.mergeRecords("contact", a, b, nil)
+		if kindOf(err) != KindInvalid {
+			t.Fatalf("err %v, want the limit's 400", err)
+		}
+		if !reflect.DeepEqual(p.Snapshot(), before) {
+			t.Fatal("a refused merge changed the state")
+		}
+	})
+}
+
+// TestDeleteRecordRemovesAssociations: a deleted record's associations are
+// gone, live or archived, and its partners' counts drop.
+func TestDeleteRecordRemovesAssociations(t *testing.T) {
+	p := newTestStore(t).Portal(1)
+	a := mustCreate(t, p, "contact", nil)
+	c := mustCreate(t, p, "contact", nil)
+	x := mustCreate(t, p, "company", nil)
+	mustUpdate(t, p, func(tx *Tx) error {
+		for _, id := range []string{a, c} {
+			if _, _, err := tx.AssociateDefault(ref("contact", id), ref("company", x)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err := p.archiveRecord("contact", c, at(1)); err != nil {
+		t.Fatal(err)
+	}
+	p.deleteRecord("contact", a)
+	p.deleteRecord("contact", c)
+	if ids, n := partners(p, ref("company", x), "contact"); len(ids) != 0 || n != 0 {
+		t.Fatalf("company's contacts %v (count %d)", ids, n)
+	}
+	if got := p.Snapshot().Associations; len(got) != 0 {
+		t.Fatalf("associations left: %+v", got)
+	}
+	p.View(func(v *View) {
+		if n := v.assocs().counts.Len(); n != 0 {
+			t.Fatalf("%d counts left", n)
+		}
+	})
 }

@@ -34,8 +34,8 @@ type gdprInput struct {
 // id and its values; the merged record's values fill the properties the
 // primary has none for (HubSpot's API documents say the primary "generally"
 // sets the current values). The merged record is gone afterwards: reads of
-// its id answer 404. See mergedValues for the properties with rules of
-// their own.
+// its id answer 404; its associations move to the primary. See mergedValues
+// for the properties with rules of their own.
 func (o objects) merge(c *endpoint.Call, in *mergeInput) (endpoint.Reply, error) {
 	t, err := o.objectType(c)
 	if err != nil {
@@ -162,8 +162,8 @@ func joinDistinct(fold bool, except string, lists ...string) string {
 }
 
 // gdprDelete deletes a record for good (HubSpot's GDPR delete): it is gone
-// from every read, archived ones included, and its email is free for a new
-// contact. HubSpot documents that an email it does not find is put on a
+// from every read, archived ones included, with its associations, and its
+// email is free for a new contact. HubSpot documents that an email it does not find is put on a
 // blocklist; mockhub keeps no blocklist, and answers 204 for a record it
 // does not find, by email or by id, as archiving does: a retried delete
 // must not fail.
@@ -186,8 +186,8 @@ func (o objects) gdprDelete(c *endpoint.Call, in *gdprInput) (endpoint.Reply, er
 				return nil
 			}
 		}
-		tx.DeleteRecord(t.Key(), id)
-		return nil
+		_, err := tx.DeleteRecord(t.Key(), id)
+		return err
 	})
 	if err != nil {
 		return endpoint.Reply{}, err
