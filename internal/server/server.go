@@ -68,6 +68,10 @@ type Config struct {
 	// RateLimit, when set, enforces this tier; nil reports the free tier's
 	// figures in headers without refusing anything.
 	RateLimit *ratelimit.Tier
+	// SearchLag is how long after a write search sees it, for portals whose
+	// settings do not say (PUT /_mockhub/portals/{id}/settings). Zero: at
+	// once. At most store.MaxSearchLag.
+	SearchLag time.Duration
 }
 
 // Server is mockhub's HTTP handler.
@@ -119,6 +123,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.cfg.MaxBodyBytes <= 0 {
 		s.cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.SearchLag < 0 || cfg.SearchLag > store.MaxSearchLag {
+		return nil, fmt.Errorf("server: search lag must be between 0s and %s, got %s", store.MaxSearchLag, cfg.SearchLag)
 	}
 	storeCfg := store.DefaultConfig()
 	if cfg.Store != nil {
@@ -196,7 +203,7 @@ func (s *Server) registry() *endpoint.Registry {
 	resolveObjectTypes(reg, s.types)
 	resolveIDs(reg)
 	associationschema.Register(reg, associationschema.Deps{Types: s.types, Batches: s.batches})
-	crmobjects.Register(reg, crmobjects.Deps{Clock: s.clock, Batches: s.batches})
+	crmobjects.Register(reg, crmobjects.Deps{Clock: s.clock, Batches: s.batches, SearchLag: s.cfg.SearchLag})
 	crmpipelines.Register(reg)
 	return reg
 }

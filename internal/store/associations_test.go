@@ -18,14 +18,14 @@ func typeIDs(ts []AssocType) []int32 {
 	return out
 }
 
-func mustUpdate(t *testing.T, p *Portal, fn func(tx *Tx) error) {
+func mustUpdate(t testing.TB, p *Portal, fn func(tx *Tx) error) {
 	t.Helper()
 	if err := p.Update(fn); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func setLimit(t *testing.T, p *Portal, pair Pair, category string, typeID, max int32) {
+func setLimit(t testing.TB, p *Portal, pair Pair, category string, typeID, max int32) {
 	t.Helper()
 	mustUpdate(t, p, func(tx *Tx) error {
 		if _, ie := tx.ApplyLimit(LimitCreate, pair, LimitInput{Category: category, TypeID: typeID, Max: max}); ie != nil {
