@@ -3,6 +3,7 @@ package crmobjects_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/mockhub/mockhub/internal/apitest"
 	"github.com/mockhub/mockhub/internal/server"
@@ -191,4 +192,24 @@ func TestGDPRDeleteOtherTypes(t *testing.T) {
 		})
 	}
 	h.Do("POST", "/crm/v3/objects/gadgets/gdpr-delete", tok, `{"objectId":"1"}`).Expect(t, 400)
+}
+
+// TestMergeAndDeleteUnderSearchLag: a merge is a write like any other, so a
+// lagged search sees the primary's new values only after the lag; the
+// merged-away and deleted records are gone at once, as nothing of them is
+// kept to show.
+func TestMergeAndDeleteUnderSearchLag(t *testing.T) {
+	const lag = 5 * time.Second
+	h := apitest.New(t, server.Config{SearchLag: lag})
+	a := create(t, h, lagPrefix, `{"email":"a@example.com"}`)["id"].(string)
+	b := create(t, h, lagPrefix, `{"email":"b@example.com","firstname":"Bea"}`)["id"].(string)
+	c := create(t, h, lagPrefix, `{"email":"c@example.com","firstname":"Cy"}`)["id"].(string)
+	h.Clock.Advance(lag)
+	wantFound(t, h, "before", "", "", "Bea", "Cy")
+
+	h.Do("POST", lagPrefix+"/merge", tok, fmt.Sprintf(`{"primaryObjectId":%q,"objectIdToMerge":%q}`, a, b)).Expect(t, 200)
+	h.Do("POST", lagPrefix+"/gdpr-delete", tok, fmt.Sprintf(`{"objectId":%q}`, c)).Expect(t, 204)
+	wantFound(t, h, "within the lag", "", "")
+	h.Clock.Advance(lag)
+	wantFound(t, h, "after the lag", "", "Bea")
 }
