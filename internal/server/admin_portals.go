@@ -24,7 +24,8 @@ func (s *Server) portalRoutes(r chi.Router) {
 
 // portalSummary is one row of GET /_mockhub/portals. Records counts the
 // live records of each object type that has any, ArchivedRecords the
-// archived ones; both cost one step per type, not per record.
+// archived ones; both cost one step per type, not per record. Associations
+// counts the stored associations between records, each once.
 type portalSummary struct {
 	PortalID        int64          `json:"portalId"`
 	Tokens          []string       `json:"tokens"`
@@ -32,6 +33,7 @@ type portalSummary struct {
 	Limits          int            `json:"limits"`
 	Records         map[string]int `json:"records"`
 	ArchivedRecords map[string]int `json:"archivedRecords"`
+	Associations    int            `json:"associations"`
 }
 
 func (s *Server) listPortals(w http.ResponseWriter, r *http.Request) {
@@ -46,6 +48,7 @@ func (s *Server) listPortals(w http.ResponseWriter, r *http.Request) {
 		p.View(func(v *store.View) {
 			row.Labels, row.Limits = v.Counts()
 			row.Records, row.ArchivedRecords = v.RecordCounts()
+			row.Associations = v.AssociationTotal()
 		})
 		out = append(out, row)
 	}

@@ -307,7 +307,9 @@ func TestAssociationPagingAndPersistence(t *testing.T) {
 		t.Fatalf("paged %v, want %v", got, contacts)
 	}
 	snap := p.Snapshot()
-	if len(snap.Associations) != 5 {
+	total := 0
+	p.View(func(v *View) { total = v.AssociationTotal() })
+	if len(snap.Associations) != 5 || total != 5 {
 		t.Fatalf("exported %+v", snap.Associations)
 	}
 	data, err := json.Marshal(snap)
