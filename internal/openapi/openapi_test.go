@@ -16,10 +16,10 @@ func TestEmbeddedDocumentsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 9 association schema operations (not in v3), 11 object operations
-	// and 13 properties operations (neither in v4), and 5 legacy association
-	// operations (v3 only).
-	want := map[string]int{"v3": 29, "v4": 9, "2025-09": 33, "2026-03": 33, "2026-09": 33}
+	// 9 association schema operations (not in v3), 13 object operations,
+	// 4 pipeline operations and 13 properties operations (none in v4), and
+	// 5 legacy association operations (v3 only).
+	want := map[string]int{"v3": 35, "v4": 9, "2025-09": 39, "2026-03": 39, "2026-09": 39}
 	perVersion := map[string]int{}
 	for _, op := range ops {
 		perVersion[op.Document.Version]++
