@@ -16,9 +16,10 @@ func TestEmbeddedDocumentsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 9 association schema operations (not in v3) and 11 object operations
-	// (not in v4).
-	want := map[string]int{"v3": 11, "v4": 9, "2025-09": 20, "2026-03": 20, "2026-09": 20}
+	// 9 association schema operations (not in v3), 11 object operations
+	// (not in v4) and 10 association record operations (not in v3; 2026-09
+	// has no single-record list).
+	want := map[string]int{"v3": 11, "v4": 19, "2025-09": 30, "2026-03": 30, "2026-09": 29}
 	perVersion := map[string]int{}
 	for _, op := range ops {
 		perVersion[op.Document.Version]++
@@ -64,6 +65,15 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 		"2026-09 objects-batch-create": {201, false},
 		"2026-09 objects-batch-update": {200, false},
 		"v3 objects-batch-archive":     {204, false},
+		// Association record batches (HUBSPOT-RECORDS.md §3.1).
+		"v4 associations-batch-create":              {201, true},
+		"2026-09 associations-batch-create":         {200, false},
+		"v4 associations-batch-read":                {200, true},
+		"2026-09 associations-batch-read":           {200, false},
+		"v4 associations-batch-archive":             {204, false},
+		"2025-09 associations-batch-archive":        {200, false},
+		"2026-03 associations-batch-archive-labels": {200, false},
+		"v4 associations-create":                    {201, false},
 	}
 	for _, op := range ops {
 		key := op.Document.Version + " " + op.ID
@@ -75,7 +85,7 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 		}
 		// Batch-ness comes from the contract (an "inputs" array in the
 		// body), never from the path.
-		if wantBatch := strings.HasPrefix(op.ID, "limits-batch-") || strings.HasPrefix(op.ID, "objects-batch-"); op.Batch != wantBatch {
+		if wantBatch := strings.HasPrefix(op.ID, "limits-batch-") || strings.HasPrefix(op.ID, "objects-batch-") || strings.HasPrefix(op.ID, "associations-batch-"); op.Batch != wantBatch {
 			t.Errorf("%s: batch = %v, want %v", key, op.Batch, wantBatch)
 		}
 		if op.ID == "labels-list" {

@@ -17,6 +17,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/mockhub/mockhub/internal/api/associationschema"
+	"github.com/mockhub/mockhub/internal/api/crmassociations"
 	"github.com/mockhub/mockhub/internal/api/crmobjects"
 	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/batch"
@@ -196,6 +197,7 @@ func (s *Server) registry() *endpoint.Registry {
 	resolveIDs(reg)
 	associationschema.Register(reg, associationschema.Deps{Types: s.types, Batches: s.batches})
 	crmobjects.Register(reg, crmobjects.Deps{Clock: s.clock, Batches: s.batches})
+	crmassociations.Register(reg, crmassociations.Deps{Clock: s.clock, Batches: s.batches})
 	return reg
 }
 

@@ -14,7 +14,7 @@ func TestErrorAnswersOfEveryOperation(t *testing.T) {
 	h := apitest.New(t, server.Config{})
 	for _, op := range h.Srv.Operations() {
 		for _, path := range op.Paths() {
-			concrete := strings.NewReplacer("{fromObjectType}", "contacts", "{toObjectType}", "companies", "{associationTypeId}", "279", "{objectType}", "contacts", "{objectId}", "1").Replace(path)
+			concrete := strings.NewReplacer("{fromObjectType}", "contacts", "{toObjectType}", "companies", "{associationTypeId}", "279", "{objectType}", "contacts", "{objectId}", "1", "{toObjectId}", "2", "{userId}", "7").Replace(path)
 			body := ""
 			if op.RequestSchema != nil {
 				body = `{}`
