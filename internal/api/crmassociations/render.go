@@ -25,14 +25,15 @@ type specBody struct {
 	TypeID   int32  `json:"associationTypeId"`
 }
 
-// typeBody is an association type with its label (AssociationSpecWithLabel):
-// the label is null for the unlabeled type, as HubSpot's reads show it
-// (HUBSPOT-RECORDS.md §3.2); the object type ids only where the version's
-// contract has them.
+// typeBody is an association type with its label (AssociationSpecWithLabel);
+// the object type ids only where the version's contract has them. The
+// unlabeled type has no label field, as in the labels API: HubSpot's docs
+// show null, but its schemas type label as a plain string, which a strict
+// client rejects as null, and an absent field satisfies both.
 type typeBody struct {
 	Category         string  `json:"category"`
 	TypeID           int32   `json:"typeId"`
-	Label            *string `json:"label"`
+	Label            *string `json:"label,omitempty"`
 	FromObjectTypeID string  `json:"fromObjectTypeId,omitempty"`
 	ToObjectTypeID   string  `json:"toObjectTypeId,omitempty"`
 }
