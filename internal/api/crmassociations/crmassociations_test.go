@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mockhub/mockhub/internal/apitest"
 	"github.com/mockhub/mockhub/internal/ratelimit"
@@ -637,4 +639,89 @@ func TestTenSecondExemption(t *testing.T) {
 		h.Do("POST", "/crm/associations/2026-03/contacts/companies/"+path, tok, body).Expect(t, 200)
 	}
 	h.Do("POST", "/crm/associations/2026-03/usage/high-usage-report/1", tok, "").Expect(t, 200)
+}
+
+// doFault sends a request with an X-Mockhub-Fault header, checking the
+// answer against the contract.
+func doFault(t *testing.T, h *apitest.Harness, method, path, fault, body string) apitest.Response {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("X-Mockhub-Fault", fault)
+	rec := httptest.NewRecorder()
+	h.Srv.ServeHTTP(rec, req)
+	res := apitest.Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	apitest.CheckContract(t, method, path, res)
+	return res
+}
+
+// TestBatchFaults checks that the partial and batchStatus faults work on
+// association batches through the shared runner: the last input fails on
+// purpose, named by its ids; a PENDING batch is applied when due.
+func TestBatchFaults(t *testing.T) {
+	h := apitest.New(t, server.Config{})
+	contacts := records(t, h, "contacts", 2)
+	company := record(t, h, "companies")
+	body := fmt.Sprintf(`{"inputs":[{"from":{"id":"%s"},"to":{"id":"%s"}},{"from":{"id":"%s"},"to":{"id":"%s"}}]}`, contacts[0], company, contacts[1], company)
+
+	r := doFault(t, h, "POST", "/crm/v4/associations/contacts/companies/batch/associate/default", "partial;failInputs=1", body)
+	r.Expect(t, 200)
+	errs := errorsOf(t, r)
+	if len(r.Results(t)) != 2 || len(errs) != 1 || errs[0]["category"] != "INTERNAL_ERROR" {
+		t.Fatalf("partial: %s", r.Body)
+	}
+	if got := contextOf(t, errs[0]); !slices.Equal(got["fromObjectId"], []string{contacts[1]}) || !slices.Equal(got["toObjectId"], []string{company}) {
+		t.Fatalf("partial context %v", got)
+	}
+	if got := list(t, h, "companies", company, "contacts"); len(got) != 1 {
+		t.Fatalf("after partial: %v", got)
+	}
+
+	r = doFault(t, h, "POST", "/crm/associations/2026-03/contacts/companies/batch/associate/default", "batchStatus;status=PENDING;applyAfterMs=1000", body)
+	r.Expect(t, 200)
+	if r.JSON(t)["status"] != "PENDING" || len(r.Results(t)) != 0 {
+		t.Fatalf("pending: %s", r.Body)
+	}
+	if got := list(t, h, "companies", company, "contacts"); len(got) != 1 {
+		t.Fatalf("pending batch visible early: %v", got)
+	}
+	h.Clock.Advance(time.Second)
+	if got := list(t, h, "companies", company, "contacts"); len(got) != 2 {
+		t.Fatalf("pending batch after due: %v", got)
+	}
+}
+
+// TestUserDefinedLabels associates records with a portal's own paired
+// label: the answer names it, the inverse record sees the inverse label, and
+// a batch read pages per input.
+func TestUserDefinedLabels(t *testing.T) {
+	h := apitest.New(t, server.Config{})
+	r := h.Do("POST", "/crm/associations/v4/contacts/companies/labels", tok, `{"label":"Manager","inverseLabel":"Employer","name":"manager"}`)
+	r.Expect(t, 200)
+	forward := int(r.Results(t)[0]["typeId"].(float64))
+	contact := record(t, h, "contacts")
+	companies := records(t, h, "companies", 3)
+	for _, c := range companies {
+		r = h.Do("PUT", "/crm/v4/objects/contacts/"+contact+"/associations/companies/"+c, tok, fmt.Sprintf(`[{"associationCategory":"USER_DEFINED","associationTypeId":%d}]`, forward))
+		r.Expect(t, 201)
+		if labels := r.JSON(t)["labels"].([]any); len(labels) != 1 || labels[0] != "Manager" {
+			t.Fatalf("labels: %s", r.Body)
+		}
+	}
+	if got := list(t, h, "companies", companies[0], "contacts"); !slices.Equal(got[contact], []int{forward + 1, 280}) {
+		t.Fatalf("inverse: %v", got)
+	}
+	// A label that associations use cannot be deleted.
+	h.Do("DELETE", fmt.Sprintf("/crm/associations/v4/contacts/companies/labels/%d", forward), tok, "").Expect(t, 400)
+
+	// Batch read takes an input's after: a list page's cursor serves.
+	r = h.Do("GET", "/crm/v4/objects/contacts/"+contact+"/associations/companies?limit=1", tok, "")
+	after := r.JSON(t)["paging"].(map[string]any)["next"].(map[string]any)["after"].(string)
+	r = h.Do("POST", "/crm/associations/v4/contacts/companies/batch/read", tok, fmt.Sprintf(`{"inputs":[{"id":"%s","after":"%s"}]}`, contact, after))
+	r.Expect(t, 200)
+	res := r.Results(t)
+	if len(res) != 1 || len(res[0]["to"].([]any)) != 2 || res[0]["to"].([]any)[0].(map[string]any)["toObjectId"] != companies[1] {
+		t.Fatalf("read after the first: %s", r.Body)
+	}
 }
