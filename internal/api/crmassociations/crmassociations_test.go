@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/mockhub/mockhub/internal/apitest"
+	"github.com/mockhub/mockhub/internal/auth"
+	"github.com/mockhub/mockhub/internal/clock"
 	"github.com/mockhub/mockhub/internal/ratelimit"
 	"github.com/mockhub/mockhub/internal/server"
 )
@@ -723,5 +725,30 @@ func TestUserDefinedLabels(t *testing.T) {
 	res := r.Results(t)
 	if len(res) != 1 || len(res[0]["to"].([]any)) != 2 || res[0]["to"].([]any)[0].(map[string]any)["toObjectId"] != companies[1] {
 		t.Fatalf("read after the first: %s", r.Body)
+	}
+}
+
+// TestScopes checks that association records take any one scope of HubSpot's
+// list for them: a contacts scope is enough to associate contacts with
+// companies, a files scope is not.
+func TestScopes(t *testing.T) {
+	tokens, err := auth.ParseTokens([]byte(`{"tokens": [
+  {"token": "pat-na1-assoc", "portalId": 111, "scopes": ["crm.objects.contacts.write"]},
+  {"token": "pat-na1-files", "portalId": 111, "scopes": ["files"]}
+]}`), clock.NewManual(apitest.FrozenAt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := apitest.New(t, server.Config{Authenticator: tokens})
+	for _, c := range []struct {
+		token  string
+		status int
+	}{{"pat-na1-assoc", 200}, {"pat-na1-files", 403}} {
+		r := h.Do("POST", "/crm/associations/2026-03/contacts/companies/batch/read", c.token, `{"inputs":[]}`)
+		r.Expect(t, c.status)
+		r = h.Do("PUT", "/crm/v4/objects/contacts/1/associations/default/companies/2", c.token, "")
+		if want := map[int]int{200: 400, 403: 403}[c.status]; r.Status != want {
+			t.Fatalf("%s: single pair %d, want %d: %s", c.token, r.Status, want, r.Body)
+		}
 	}
 }
