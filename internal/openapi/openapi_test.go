@@ -17,9 +17,9 @@ func TestEmbeddedDocumentsLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 9 association schema operations (not in v3), 11 object operations
-	// (not in v4) and 10 association record operations (not in v3; 2026-09
-	// has no single-record list).
-	want := map[string]int{"v3": 11, "v4": 19, "2025-09": 30, "2026-03": 30, "2026-09": 29}
+	// and 11 properties operations (neither in v4), and 10 association
+	// record operations (not in v3; 2026-09 has no single-record list).
+	want := map[string]int{"v3": 22, "v4": 19, "2025-09": 41, "2026-03": 41, "2026-09": 40}
 	perVersion := map[string]int{}
 	for _, op := range ops {
 		perVersion[op.Document.Version]++
@@ -65,6 +65,10 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 		"2026-09 objects-batch-create": {201, false},
 		"2026-09 objects-batch-update": {200, false},
 		"v3 objects-batch-archive":     {204, false},
+		// Property batches keep 207 in every version.
+		"2026-09 properties-batch-create":  {201, true},
+		"v3 properties-batch-read":         {200, true},
+		"2026-03 properties-batch-archive": {204, false},
 		// Association record batches (HUBSPOT-RECORDS.md §3.1).
 		"v4 associations-batch-create":              {201, true},
 		"2026-09 associations-batch-create":         {200, false},
@@ -85,7 +89,7 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 		}
 		// Batch-ness comes from the contract (an "inputs" array in the
 		// body), never from the path.
-		if wantBatch := strings.HasPrefix(op.ID, "limits-batch-") || strings.HasPrefix(op.ID, "objects-batch-") || strings.HasPrefix(op.ID, "associations-batch-"); op.Batch != wantBatch {
+		if wantBatch := strings.HasPrefix(op.ID, "limits-batch-") || strings.HasPrefix(op.ID, "objects-batch-") || strings.HasPrefix(op.ID, "properties-batch-") || strings.HasPrefix(op.ID, "associations-batch-"); op.Batch != wantBatch {
 			t.Errorf("%s: batch = %v, want %v", key, op.Batch, wantBatch)
 		}
 		if op.ID == "labels-list" {

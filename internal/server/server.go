@@ -19,6 +19,7 @@ import (
 	"github.com/mockhub/mockhub/internal/api/associationschema"
 	"github.com/mockhub/mockhub/internal/api/crmassociations"
 	"github.com/mockhub/mockhub/internal/api/crmobjects"
+	"github.com/mockhub/mockhub/internal/api/crmproperties"
 	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/batch"
 	"github.com/mockhub/mockhub/internal/clock"
@@ -68,6 +69,10 @@ type Config struct {
 	// RateLimit, when set, enforces this tier; nil reports the free tier's
 	// figures in headers without refusing anything.
 	RateLimit *ratelimit.Tier
+	// SearchLag is how long after a write search sees it, for portals whose
+	// settings do not say (PUT /_mockhub/portals/{id}/settings). Zero: at
+	// once. At most store.MaxSearchLag.
+	SearchLag time.Duration
 }
 
 // Server is mockhub's HTTP handler.
@@ -119,6 +124,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.cfg.MaxBodyBytes <= 0 {
 		s.cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.SearchLag < 0 || cfg.SearchLag > store.MaxSearchLag {
+		return nil, fmt.Errorf("server: search lag must be between 0s and %s, got %s", store.MaxSearchLag, cfg.SearchLag)
 	}
 	storeCfg := store.DefaultConfig()
 	if cfg.Store != nil {
@@ -196,7 +204,8 @@ func (s *Server) registry() *endpoint.Registry {
 	resolveObjectTypes(reg, s.types)
 	resolveIDs(reg)
 	associationschema.Register(reg, associationschema.Deps{Types: s.types, Batches: s.batches})
-	crmobjects.Register(reg, crmobjects.Deps{Clock: s.clock, Batches: s.batches})
+	crmobjects.Register(reg, crmobjects.Deps{Clock: s.clock, Batches: s.batches, SearchLag: s.cfg.SearchLag})
+	crmproperties.Register(reg, crmproperties.Deps{Clock: s.clock, Batches: s.batches})
 	crmassociations.Register(reg, crmassociations.Deps{Clock: s.clock, Batches: s.batches})
 	return reg
 }

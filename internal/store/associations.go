@@ -124,6 +124,8 @@ type assocPart struct {
 	edges  *immutable.SortedMap[assocKey, []int32]
 	counts *immutable.SortedMap[countKey, int32]
 	use    *immutable.SortedMap[int32, int32]
+	// n is how many associations are stored (each once).
+	n int
 }
 
 func emptyAssocPart() assocPart {
@@ -541,6 +543,12 @@ func (tx *Tx) setEdge(k assocKey, old, next []int32) error {
 		}
 	}
 	a := tx.assocs()
+	switch {
+	case len(old) == 0:
+		a.n++
+	case len(next) == 0:
+		a.n--
+	}
 	if len(next) == 0 {
 		a.edges = a.edges.Delete(k).Delete(rk)
 	} else {
@@ -703,6 +711,7 @@ func buildAssociations(v *View, snap *Snapshot, resolve func(in, spelling string
 		slices.Sort(inv)
 		inv = slices.Compact(inv)
 		a.edges = a.edges.Set(k, ids).Set(k.reverse(), inv)
+		a.n++
 		if v.live(from, f) && v.live(to, t) {
 			a.counts = adjustCounts(a.counts, k, nil, ids)
 			if k != k.reverse() {
@@ -746,6 +755,10 @@ func (v *View) snapshotAssociations(out *Snapshot) {
 		})
 	}
 }
+
+// AssociationTotal returns how many associations the portal stores, those
+// of archived records included.
+func (v *View) AssociationTotal() int { return v.assocs().n }
 
 // labelInUse reports whether stored associations use type id.
 func (v *View) labelInUse(id int32) bool {

@@ -18,14 +18,14 @@ func typeIDs(ts []AssocType) []int32 {
 	return out
 }
 
-func mustUpdate(t *testing.T, p *Portal, fn func(tx *Tx) error) {
+func mustUpdate(t testing.TB, p *Portal, fn func(tx *Tx) error) {
 	t.Helper()
 	if err := p.Update(fn); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func setLimit(t *testing.T, p *Portal, pair Pair, category string, typeID, max int32) {
+func setLimit(t testing.TB, p *Portal, pair Pair, category string, typeID, max int32) {
 	t.Helper()
 	mustUpdate(t, p, func(tx *Tx) error {
 		if _, ie := tx.ApplyLimit(LimitCreate, pair, LimitInput{Category: category, TypeID: typeID, Max: max}); ie != nil {
@@ -307,7 +307,9 @@ func TestAssociationPagingAndPersistence(t *testing.T) {
 		t.Fatalf("paged %v, want %v", got, contacts)
 	}
 	snap := p.Snapshot()
-	if len(snap.Associations) != 5 {
+	total := 0
+	p.View(func(v *View) { total = v.AssociationTotal() })
+	if len(snap.Associations) != 5 || total != 5 {
 		t.Fatalf("exported %+v", snap.Associations)
 	}
 	data, err := json.Marshal(snap)

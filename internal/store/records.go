@@ -229,6 +229,10 @@ type typeRecords struct {
 	unique *immutable.SortedMap[string, int64]
 	// next is the id the next created record gets.
 	next int64
+	// lastWrite is the newest time (Unix ms) any record of the type was
+	// created, written or archived at: a search as of a later time sees
+	// every record as it is now, and needs no as-of reads.
+	lastWrite int64
 }
 
 type int64Order struct{}
@@ -647,6 +651,7 @@ func (v *View) putLive(objectType string, tr *typeRecords, id int64, old, r *rec
 		next.unique = idx
 	}
 	next.live = tr.live.Set(id, r)
+	next.lastWrite = max(next.lastWrite, r.newestWrite())
 	return &next, nil
 }
 
@@ -739,6 +744,7 @@ func (tx *Tx) ArchiveRecord(objectType, id string, now time.Time) error {
 	}
 	next.live = tr.live.Delete(n)
 	next.archived = tr.archived.Set(n, &r)
+	next.lastWrite = max(next.lastWrite, r.archivedAt)
 	tx.setTypeRecords(objectType, &next, recordRowKey(objectType, n))
 	tx.hideAssociations(objectType, n)
 	return nil

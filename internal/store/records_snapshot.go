@@ -199,6 +199,7 @@ func buildRecords(cfg *Config, snap *Snapshot, resolve func(in, spelling string)
 			tr.live = tr.live.Set(e.id, e.r)
 		}
 		tr.next = max(tr.next, e.id+recordIDStep(cfg))
+		tr.lastWrite = max(tr.lastWrite, e.r.newestWrite())
 	}
 	b := immutable.NewSortedMapBuilder[string, *typeRecords](immutable.NewComparer(""))
 	for typ, tr := range types {

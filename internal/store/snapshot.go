@@ -40,6 +40,8 @@ type Snapshot struct {
 	Properties     []PropertyInfo      `json:"properties,omitempty"`
 	// Associations are the associations between the document's records.
 	Associations []SnapshotAssociation `json:"associations,omitempty"`
+	// Settings are the portal's own settings; absent when none is set.
+	Settings *SnapshotSettings `json:"settings,omitempty"`
 }
 
 // SnapshotLabel is one custom label: its forward type on fromObjectType ->
@@ -167,6 +169,7 @@ func (v *View) snapshot() Snapshot {
 	v.snapshotRecords(&out)
 	v.snapshotSchema(&out)
 	v.snapshotAssociations(&out)
+	v.snapshotSettings(&out)
 	return out
 }
 
@@ -414,6 +417,7 @@ func (s *Store) buildState(portalID int64, snap *Snapshot) (*state, error) {
 			fail("records", "records of object type %s, which objectTypes does not define", typ)
 		}
 	}
+	settingsPart := buildSettings(snap.Settings, fail)
 	if len(details) > 0 {
 		return nil, invalid("Invalid portal state: "+details[0].Message, details...)
 	}
@@ -431,6 +435,7 @@ func (s *Store) buildState(portalID int64, snap *Snapshot) (*state, error) {
 	st.parts[limitsDomain.index] = limitPart
 	st.parts[deferredDomain.index] = deferredPart
 	st.parts[recordsDomain.index] = recordsPart
+	st.parts[settingsDomain.index] = settingsPart
 	st.parts[schemaDomain.index] = schemaPart
 	// Associations are checked against the records and labels built above.
 	v := &View{pt: &Portal{id: portalID, cfg: &s.cfg, catalog: s.catalog}, st: st}

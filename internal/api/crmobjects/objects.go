@@ -1,6 +1,8 @@
 package crmobjects
 
 import (
+	"time"
+
 	"errors"
 	"net/http"
 	"net/url"
@@ -27,7 +29,8 @@ const (
 
 // objects serves the record operations.
 type objects struct {
-	clock clock.Clock
+	clock     clock.Clock
+	searchLag time.Duration
 }
 
 // input is the body of objects-create and objects-update. Values are

@@ -16,6 +16,8 @@
 package crmobjects
 
 import (
+	"time"
+
 	"github.com/mockhub/mockhub/internal/batch"
 	"github.com/mockhub/mockhub/internal/clock"
 	"github.com/mockhub/mockhub/internal/endpoint"
@@ -27,11 +29,14 @@ type Deps struct {
 	Clock clock.Clock
 	// Batches runs the batch operations.
 	Batches *batch.Runner
+	// SearchLag is how long after a write search sees it, for portals
+	// whose settings do not say (store.Settings.SearchLag). Zero: at once.
+	SearchLag time.Duration
 }
 
 // Register binds the family's operations.
 func Register(reg *endpoint.Registry, d Deps) {
-	o := objects{clock: d.Clock}
+	o := objects{clock: d.Clock, searchLag: d.SearchLag}
 	reg.Handle("objects-list", o.list)
 	endpoint.HandleBody(reg, "objects-create", o.create)
 	reg.Handle("objects-read", o.read)
