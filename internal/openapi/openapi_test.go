@@ -16,10 +16,11 @@ func TestEmbeddedDocumentsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 9 association schema operations (not in v3), 11 object operations
-	// and 11 properties operations (neither in v4), and 10 association
-	// record operations (not in v3; 2026-09 has no single-record list).
-	want := map[string]int{"v3": 22, "v4": 19, "2025-09": 41, "2026-03": 41, "2026-09": 40}
+	// 9 association schema operations (not in v3), 13 object operations,
+	// 4 pipeline operations and 13 properties operations (none in v4), and
+	// 10 association record operations (not in v3; 2026-09 has no
+	// single-record list).
+	want := map[string]int{"v3": 30, "v4": 19, "2025-09": 49, "2026-03": 49, "2026-09": 48}
 	perVersion := map[string]int{}
 	for _, op := range ops {
 		perVersion[op.Document.Version]++

@@ -19,6 +19,7 @@ import (
 	"github.com/mockhub/mockhub/internal/api/associationschema"
 	"github.com/mockhub/mockhub/internal/api/crmassociations"
 	"github.com/mockhub/mockhub/internal/api/crmobjects"
+	"github.com/mockhub/mockhub/internal/api/crmpipelines"
 	"github.com/mockhub/mockhub/internal/api/crmproperties"
 	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/batch"
@@ -205,6 +206,7 @@ func (s *Server) registry() *endpoint.Registry {
 	resolveIDs(reg)
 	associationschema.Register(reg, associationschema.Deps{Types: s.types, Batches: s.batches})
 	crmobjects.Register(reg, crmobjects.Deps{Clock: s.clock, Batches: s.batches, SearchLag: s.cfg.SearchLag})
+	crmpipelines.Register(reg)
 	crmproperties.Register(reg, crmproperties.Deps{Clock: s.clock, Batches: s.batches})
 	crmassociations.Register(reg, crmassociations.Deps{Clock: s.clock, Batches: s.batches})
 	return reg

@@ -14,7 +14,7 @@ func TestErrorAnswersOfEveryOperation(t *testing.T) {
 	h := apitest.New(t, server.Config{})
 	for _, op := range h.Srv.Operations() {
 		for _, path := range op.Paths() {
-			concrete := strings.NewReplacer("{fromObjectType}", "contacts", "{toObjectType}", "companies", "{associationTypeId}", "279", "{objectType}", "contacts", "{objectId}", "1", "{propertyName}", "firstname", "{groupName}", "contactinformation", "{toObjectId}", "2", "{userId}", "7").Replace(path)
+			concrete := strings.NewReplacer("{fromObjectType}", "contacts", "{toObjectType}", "companies", "{associationTypeId}", "279", "{objectType}", "contacts", "{objectId}", "1", "{propertyName}", "firstname", "{groupName}", "contactinformation", "{pipelineId}", "default", "{stageId}", "closedwon", "{toObjectId}", "2", "{userId}", "7").Replace(path)
 			body := ""
 			if op.RequestSchema != nil {
 				body = `{}`
@@ -36,7 +36,7 @@ func TestErrorAnswersOfEveryOperation(t *testing.T) {
 					// property update changes nothing and answers the
 					// property.
 					empty := 400
-					if op.ID == "objects-search" || op.ID == "properties-update" {
+					if op.ID == "objects-search" || op.ID == "properties-update" || op.ID == "property-groups-update" {
 						empty = 200
 					}
 					h.Do(op.Method, concrete, "t", `{}`).Expect(t, empty)

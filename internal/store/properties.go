@@ -557,12 +557,79 @@ func (tx *Tx) CreatePropertyGroup(typeKey string, g PropertyGroupInfo) (Property
 		return PropertyGroupInfo{}, conflict(fmt.Sprintf(MsgGroupExists, g.Name))
 	}
 	g.ObjectType, g.Custom, g.Archived = t.Key(), true, false
-	i, _ := slices.BinarySearchFunc(ts.groups, g.Name, func(e PropertyGroupInfo, n string) int { return strings.Compare(e.Name, n) })
-	ts.groups = slices.Insert(ts.groups, i, g)
+	i, found := ts.findGroup(g.Name)
+	if found {
+		// An archived group's name is free again.
+		ts.groups[i] = g
+	} else {
+		ts.groups = slices.Insert(ts.groups, i, g)
+	}
 	if err := tx.putSchema(t.Key(), ts); err != nil {
 		return PropertyGroupInfo{}, err
 	}
 	return g, nil
+}
+
+func (ts *typeSchema) findGroup(name string) (int, bool) {
+	return slices.BinarySearchFunc(ts.groups, name, func(e PropertyGroupInfo, n string) int { return strings.Compare(e.Name, n) })
+}
+
+// UpdatePropertyGroup changes a live group's label and display order (nil:
+// unchanged); HubSpot's groups may be relabelled too.
+func (tx *Tx) UpdatePropertyGroup(typeKey, name string, label *string, displayOrder *int) (PropertyGroupInfo, error) {
+	t, ts, err := tx.editable(typeKey)
+	if err != nil {
+		return PropertyGroupInfo{}, err
+	}
+	i := slices.IndexFunc(tx.PropertyGroups(t.Key()), func(g PropertyGroupInfo) bool { return g.Name == name })
+	if i < 0 {
+		return PropertyGroupInfo{}, notFound(fmt.Sprintf(MsgGroupUnknown, name, t.Key()))
+	}
+	g := tx.PropertyGroups(t.Key())[i]
+	if label != nil {
+		if *label == "" {
+			return PropertyGroupInfo{}, invalid("label must not be empty", Detail{Message: "label must not be empty", In: "label"})
+		}
+		g.Label = *label
+	}
+	if displayOrder != nil {
+		g.DisplayOrder = *displayOrder
+	}
+	if j, found := ts.findGroup(name); found {
+		ts.groups[j] = g
+	} else {
+		ts.groups = slices.Insert(ts.groups, j, g)
+	}
+	if err := tx.putSchema(t.Key(), ts); err != nil {
+		return PropertyGroupInfo{}, err
+	}
+	return g, nil
+}
+
+// ArchivePropertyGroup archives a group the portal created. HubSpot's
+// groups stay, and so does a group live properties belong to: they would be
+// left without one.
+func (tx *Tx) ArchivePropertyGroup(typeKey, name string) error {
+	t, ts, err := tx.editable(typeKey)
+	if err != nil {
+		return err
+	}
+	j, found := ts.findGroup(name)
+	switch {
+	case found && ts.groups[j].Archived:
+		return nil
+	case !slices.ContainsFunc(t.Groups(), func(g *schema.PropertyGroup) bool { return g.Name == name }):
+		return notFound(fmt.Sprintf(MsgGroupUnknown, name, t.Key()))
+	case !found || !ts.groups[j].Custom:
+		return invalid(fmt.Sprintf("Property group '%s' is defined by HubSpot and cannot be archived", name))
+	}
+	for _, p := range t.Properties() {
+		if p.GroupName == name {
+			return invalid(fmt.Sprintf("Property group '%s' cannot be archived while property '%s' belongs to it", name, p.Name))
+		}
+	}
+	ts.groups[j].Archived = true
+	return tx.putSchema(t.Key(), ts)
 }
 
 // buildSchema checks the schema sections of a state document (custom

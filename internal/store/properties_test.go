@@ -245,3 +245,64 @@ func fullMessage(err error) string {
 	}
 	return strings.Join(parts, "\n")
 }
+
+func TestPropertyGroupEdits(t *testing.T) {
+	p := newSchemaStore(t).Portal(1)
+	label := "Renamed"
+	order := 7
+	mustUpdate(t, p, func(tx *Tx) error {
+		if _, err := tx.CreatePropertyGroup("contact", PropertyGroupInfo{Name: "club", Label: "Club"}); err != nil {
+			return err
+		}
+		g, err := tx.UpdatePropertyGroup("contact", "club", &label, &order)
+		if err == nil && (g.Label != label || g.DisplayOrder != 7) {
+			t.Fatalf("updated %+v", g)
+		}
+		return err
+	})
+	inUse := textProperty("member_no")
+	inUse.GroupName = "club"
+	mustUpdate(t, p, func(tx *Tx) error { _, err := tx.CreateProperty("contact", inUse, t0); return err })
+	tests := []struct {
+		name  string
+		group string
+		want  ErrorKind
+	}{
+		{"a group a live property belongs to", "club", KindInvalid},
+		{"HubSpot's group", "contactinformation", KindInvalid},
+		{"an unknown group", "nope", KindNotFound},
+	}
+	for _, tc := range tests {
+		if err := p.Update(func(tx *Tx) error { return tx.ArchivePropertyGroup("contact", tc.group) }); kindOf(err) != tc.want {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+	}
+	mustUpdate(t, p, func(tx *Tx) error { return tx.ArchiveProperty("contact", "member_no", t0) })
+	mustUpdate(t, p, func(tx *Tx) error { return tx.ArchivePropertyGroup("contact", "club") })
+	mustUpdate(t, p, func(tx *Tx) error { return tx.ArchivePropertyGroup("contact", "club") })
+	p.View(func(v *View) {
+		for _, g := range v.PropertyGroups("contact") {
+			if g.Name == "club" {
+				t.Fatal("archived group still listed")
+			}
+		}
+	})
+	// HubSpot's groups may be relabelled; the name of an archived group is
+	// free again.
+	mustUpdate(t, p, func(tx *Tx) error {
+		if _, err := tx.UpdatePropertyGroup("contact", "contactinformation", &label, nil); err != nil {
+			return err
+		}
+		_, err := tx.CreatePropertyGroup("contact", PropertyGroupInfo{Name: "club", Label: "Club again"})
+		return err
+	})
+	p.View(func(v *View) {
+		got := map[string]string{}
+		for _, g := range v.PropertyGroups("contact") {
+			got[g.Name] = g.Label
+		}
+		if got["contactinformation"] != label || got["club"] != "Club again" {
+			t.Fatalf("groups %v", got)
+		}
+	})
+}

@@ -1,7 +1,8 @@
 // Package crmobjects serves HubSpot's CRM objects API for the standard
 // object types (contacts, companies, deals, tickets): list, create, read,
 // update and archive one record, batches of them (batch.go, through the
-// batch runner) and search (search.go), in v3 and every dated version. Its
+// batch runner), search (search.go), merge and GDPR delete (merge.go), in v3
+// and every dated version. Its
 // operations are in the crm-objects source of our documents; Register binds
 // each operationId to its handler.
 //
@@ -43,5 +44,7 @@ func Register(reg *endpoint.Registry, d Deps) {
 	endpoint.HandleBody(reg, "objects-update", o.update)
 	reg.Handle("objects-archive", o.archive)
 	endpoint.HandleBody(reg, "objects-search", o.search)
+	endpoint.HandleBody(reg, "objects-merge", o.merge)
+	endpoint.HandleBody(reg, "objects-gdpr-delete", o.gdprDelete)
 	o.registerBatches(reg, d.Batches)
 }

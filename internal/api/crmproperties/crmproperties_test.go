@@ -400,3 +400,29 @@ func TestScopes(t *testing.T) {
 		}
 	}
 }
+
+func TestGroupUpdateAndArchive(t *testing.T) {
+	for _, vc := range prefixes {
+		t.Run(vc.name, func(t *testing.T) {
+			h := apitest.New(t, server.Config{})
+			groups := vc.prefix + "/contacts/groups"
+			h.Do("POST", groups, tok, `{"name":"club","label":"Club"}`).Expect(t, 201)
+			r := h.Do("PATCH", groups+"/club", tok, `{"label":"Members","displayOrder":4}`)
+			r.Expect(t, 200)
+			if b := r.JSON(t); b["label"] != "Members" || b["displayOrder"] != float64(4) {
+				t.Fatalf("updated %s", r.Body)
+			}
+			h.Do("PATCH", groups+"/nope", tok, `{"label":"X"}`).Expect(t, 404)
+			h.Do("PATCH", groups+"/club", tok, `{"label":""}`).Expect(t, 400)
+			h.Do("POST", vc.prefix+"/contacts", tok, `{"name":"member_no","label":"Member","type":"string","fieldType":"text","groupName":"club"}`).Expect(t, 201)
+			// A group live properties belong to stays; so do HubSpot's.
+			h.Do("DELETE", groups+"/club", tok, "").Expect(t, 400)
+			h.Do("DELETE", groups+"/contactinformation", tok, "").Expect(t, 400)
+			h.Do("DELETE", groups+"/nope", tok, "").Expect(t, 404)
+			h.Do("DELETE", vc.prefix+"/contacts/member_no", tok, "").Expect(t, 204)
+			h.Do("DELETE", groups+"/club", tok, "").Expect(t, 204)
+			h.Do("DELETE", groups+"/club", tok, "").Expect(t, 204)
+			h.Do("GET", groups+"/club", tok, "").Expect(t, 404)
+		})
+	}
+}

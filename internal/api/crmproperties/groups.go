@@ -88,3 +88,50 @@ func (p properties) createGroup(c *endpoint.Call, in *groupInput) (endpoint.Repl
 	}
 	return endpoint.Reply{Status: http.StatusCreated, Body: renderGroup(created)}, nil
 }
+
+// groupPatch is the body of property-groups-update.
+type groupPatch struct {
+	Label        *string `json:"label"`
+	DisplayOrder *int    `json:"displayOrder"`
+}
+
+func (p properties) updateGroup(c *endpoint.Call, in *groupPatch) (endpoint.Reply, error) {
+	name := pathName(c, "groupName")
+	var updated store.PropertyGroupInfo
+	err := c.Portal().Update(func(tx *store.Tx) error {
+		t, err := objectType(c, &tx.View)
+		if err != nil {
+			return err
+		}
+		updated, err = tx.UpdatePropertyGroup(t.Key(), name, in.Label, in.DisplayOrder)
+		return err
+	})
+	if err != nil {
+		return endpoint.Reply{}, groupError(err, name)
+	}
+	return endpoint.Reply{Status: http.StatusOK, Body: renderGroup(updated)}, nil
+}
+
+func (p properties) archiveGroup(c *endpoint.Call) (endpoint.Reply, error) {
+	name := pathName(c, "groupName")
+	err := c.Portal().Update(func(tx *store.Tx) error {
+		t, err := objectType(c, &tx.View)
+		if err != nil {
+			return err
+		}
+		return tx.ArchivePropertyGroup(t.Key(), name)
+	})
+	if err != nil {
+		return endpoint.Reply{}, groupError(err, name)
+	}
+	return endpoint.Reply{Status: http.StatusNoContent}, nil
+}
+
+// groupError names the group in the context of a group that was not found.
+func groupError(err error, name string) error {
+	e := apierr.From(err)
+	if e.Status == http.StatusNotFound {
+		e.Context = map[string][]string{"groupName": {name}}
+	}
+	return e
+}

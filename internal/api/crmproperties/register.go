@@ -1,6 +1,6 @@
 // Package crmproperties serves HubSpot's CRM properties API: the property
 // definitions of an object type (list, read, create, update, archive, batch
-// read, create and archive) and its property groups (list, create, read),
+// read, create and archive) and its property groups (list, create, read, update, archive),
 // in v3 and every dated version. Its operations are in the crm-properties
 // source of our documents; Register binds each operationId to its handler.
 //
@@ -40,5 +40,7 @@ func Register(reg *endpoint.Registry, d Deps) {
 	reg.Handle("property-groups-list", p.listGroups)
 	endpoint.HandleBody(reg, "property-groups-create", p.createGroup)
 	reg.Handle("property-groups-read", p.readGroup)
+	endpoint.HandleBody(reg, "property-groups-update", p.updateGroup)
+	reg.Handle("property-groups-archive", p.archiveGroup)
 	p.registerBatches(reg, d.Batches)
 }
