@@ -110,6 +110,9 @@ type resolvedParam struct {
 type Reply struct {
 	Status int
 	Body   any
+	// Header holds headers the answer carries beside the content type
+	// (a created resource's Location); nil for none.
+	Header http.Header
 }
 
 // Handler serves one operation. An error that is not HubSpot-shaped

@@ -154,6 +154,9 @@ var jsonContentType = []string{"application/json;charset=utf-8"}
 
 // WriteJSON sends a reply.
 func WriteJSON(w http.ResponseWriter, out Reply) {
+	for k, v := range out.Header {
+		w.Header()[k] = v
+	}
 	if out.Body == nil {
 		w.WriteHeader(out.Status)
 		return

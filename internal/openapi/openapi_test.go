@@ -18,8 +18,9 @@ func TestEmbeddedDocumentsLoad(t *testing.T) {
 	}
 	// 9 association schema operations (not in v3), 13 object operations,
 	// 4 pipeline operations and 13 properties operations (none in v4), and
-	// 5 legacy association operations (v3 only).
-	want := map[string]int{"v3": 35, "v4": 9, "2025-09": 39, "2026-03": 39, "2026-09": 39}
+	// 5 legacy association operations (v3 only), and 10 association record
+	// operations (not in v3; 2026-09 has no single-record list).
+	want := map[string]int{"v3": 35, "v4": 19, "2025-09": 49, "2026-03": 49, "2026-09": 48}
 	perVersion := map[string]int{}
 	for _, op := range ops {
 		perVersion[op.Document.Version]++
@@ -73,6 +74,15 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 		"2026-09 properties-batch-create":  {201, true},
 		"v3 properties-batch-read":         {200, true},
 		"2026-03 properties-batch-archive": {204, false},
+		// Association record batches (HUBSPOT-RECORDS.md §3.1).
+		"v4 associations-batch-create":              {201, true},
+		"2026-09 associations-batch-create":         {200, false},
+		"v4 associations-batch-read":                {200, true},
+		"2026-09 associations-batch-read":           {200, false},
+		"v4 associations-batch-archive":             {204, false},
+		"2025-09 associations-batch-archive":        {200, false},
+		"2026-03 associations-batch-archive-labels": {200, false},
+		"v4 associations-create":                    {201, false},
 	}
 	for _, op := range ops {
 		key := op.Document.Version + " " + op.ID

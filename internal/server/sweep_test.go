@@ -14,7 +14,7 @@ func TestErrorAnswersOfEveryOperation(t *testing.T) {
 	h := apitest.New(t, server.Config{})
 	for _, op := range h.Srv.Operations() {
 		for _, path := range op.Paths() {
-			concrete := strings.NewReplacer("{fromObjectType}", "contacts", "{toObjectType}", "companies", "{associationTypeId}", "279", "{objectType}", "contacts", "{objectId}", "1", "{propertyName}", "firstname", "{groupName}", "contactinformation", "{pipelineId}", "default", "{stageId}", "closedwon").Replace(path)
+			concrete := strings.NewReplacer("{fromObjectType}", "contacts", "{toObjectType}", "companies", "{associationTypeId}", "279", "{objectType}", "contacts", "{objectId}", "1", "{propertyName}", "firstname", "{groupName}", "contactinformation", "{pipelineId}", "default", "{stageId}", "closedwon", "{toObjectId}", "2", "{userId}", "7").Replace(path)
 			body := ""
 			if op.RequestSchema != nil {
 				body = `{}`
