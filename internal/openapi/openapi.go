@@ -154,13 +154,10 @@ func fromEntry(ctx context.Context, data []byte, entry compiled.Entry, ok bool) 
 	if !ok || sha256.Sum256(data) != entry.Source {
 		return nil, false
 	}
+	// The compiled form comes back resolved: it was resolved (and
+	// validated) when compiled.
 	spec, err := compiled.Decode(entry.Data)
 	if err != nil {
-		return nil, false
-	}
-	loader := openapi3.NewLoader()
-	loader.Context = ctx
-	if err := loader.ResolveRefsIn(spec, nil); err != nil {
 		return nil, false
 	}
 	return spec, true

@@ -5,8 +5,10 @@
 // CPU warm, and more from cold: most of what mockhub's start-up did after
 // package initialisation. The binary form is read by reflection over the same
 // Go types kin-openapi decodes into, in about half a millisecond a document,
-// and then goes through kin-openapi's own reference resolution and
-// validation like a freshly parsed document.
+// already resolved: pointers are written once and referred back to, so a
+// reference object comes back pointing at its target exactly as kin-openapi's
+// resolution left it, and start-up skips resolving references again (which
+// cost as much as decoding).
 //
 // The form is positional: it follows the field order of the kin-openapi
 // types, with no names. Fingerprint summarises those types, and a reader must
@@ -16,9 +18,10 @@
 // What is written:
 //   - exported fields only; kin-openapi keeps loader state in unexported
 //     fields, which reference resolution fills in again;
-//   - a reference object (a struct with a non-empty Ref string and a Value
-//     pointer) as its Ref alone, so that resolution links it to its target
-//     exactly as the loader does;
+//   - every pointer once: a pointer met again (a reference object's Value is
+//     the pointer its component holds) is written as the number of its first
+//     appearance, so the decoded document shares what the resolved one
+//     shared;
 //   - the map-like types (Paths, Responses, Callback), which keep their
 //     entries unexported, through their Map and Set methods.
 package compiled
@@ -41,16 +44,15 @@ var docType = reflect.TypeFor[openapi3.T]()
 
 // Encode writes the binary form of doc.
 func Encode(doc *openapi3.T) (data []byte, err error) {
-	e := &encoder{}
+	e := &encoder{ptrs: map[ptrKey]uint64{}}
 	if err := e.value(reflect.ValueOf(doc).Elem(), "T"); err != nil {
 		return nil, err
 	}
 	return e.buf, nil
 }
 
-// Decode reads what Encode wrote into a new, unresolved document: its
-// references carry only their Ref until a loader resolves them
-// (openapi3.Loader.ResolveRefsIn). Data written for other kin-openapi types
+// Decode reads what Encode wrote into a new document, its references
+// resolved as the encoded document's were. Data written for other kin-openapi types
 // may fail in any way; callers must check the fingerprint first. The
 // document's strings share memory with data, which is why data is a string.
 func Decode(data string) (doc *openapi3.T, err error) {
@@ -72,6 +74,10 @@ func Decode(data string) (doc *openapi3.T, err error) {
 	return doc, nil
 }
 
+// formatVersion changes when the form itself does, so that data of an older
+// form is refused like data of other types.
+const formatVersion = "shared-pointers"
+
 // Fingerprint identifies the layout of the kin-openapi types the form
 // follows: the name, kind and exported fields of every type reachable from
 // openapi3.T.
@@ -86,7 +92,7 @@ var fingerprint = sync.OnceValue(func() [32]byte {
 			return
 		}
 		seen[t] = true
-		fmt.Fprintf(&b, "%s:%s", t.String(), t.Kind())
+		fmt.Fprintf(&b, "%s %s:%s", formatVersion, t.String(), t.Kind())
 		if _, ok := mapLike(t); ok {
 			b.WriteString("(maplike)")
 		}
@@ -195,7 +201,26 @@ const (
 	anyMap
 )
 
-type encoder struct{ buf []byte }
+// Pointer tags: nil, a pointer written here for the first time (its value
+// follows), a pointer written before (its number follows).
+const (
+	ptrNil byte = iota
+	ptrNew
+	ptrSeen
+)
+
+// ptrKey identifies a pointer: a struct and its first field share an
+// address, so the type is part of it.
+type ptrKey struct {
+	addr uintptr
+	t    reflect.Type
+}
+
+type encoder struct {
+	buf []byte
+	// ptrs numbers the pointers written, in order of first appearance.
+	ptrs map[ptrKey]uint64
+}
 
 func (e *encoder) uvarint(n uint64) { e.buf = binary.AppendUvarint(e.buf, n) }
 
@@ -227,10 +252,20 @@ func (e *encoder) value(v reflect.Value, where string) error {
 	case reflect.String:
 		e.str(v.String())
 	case reflect.Pointer:
-		e.flag(!v.IsNil())
-		if !v.IsNil() {
-			return e.value(v.Elem(), where)
+		if v.IsNil() {
+			e.buf = append(e.buf, ptrNil)
+			return nil
 		}
+		k := ptrKey{v.Pointer(), t}
+		if n, seen := e.ptrs[k]; seen {
+			e.buf = append(e.buf, ptrSeen)
+			e.uvarint(n)
+			return nil
+		}
+		// Numbered before its value is written, so a cycle refers back.
+		e.ptrs[k] = uint64(len(e.ptrs))
+		e.buf = append(e.buf, ptrNew)
+		return e.value(v.Elem(), where)
 	case reflect.Slice:
 		// Zero says nil, so that nil and empty stay apart.
 		if v.IsNil() {
@@ -276,14 +311,9 @@ func (e *encoder) value(v reflect.Value, where string) error {
 func (e *encoder) structure(v reflect.Value, where string) error {
 	t := v.Type()
 	plan := planOf(t)
-	isRef := plan.isRef && v.Field(plan.refIndex).String() != ""
 	for _, i := range plan.exported {
 		f := t.Field(i)
 		fv := v.Field(i)
-		if isRef && i == plan.valueIndex {
-			// Resolution finds the target again from Ref.
-			fv = reflect.Zero(f.Type)
-		}
 		if err := e.value(fv, where+"."+f.Name); err != nil {
 			return err
 		}
@@ -342,7 +372,11 @@ var errShort = errors.New("compiled: data ends early")
 
 // decoder reads from a string so that the strings it returns are slices of
 // the data rather than copies.
-type decoder struct{ buf string }
+type decoder struct {
+	buf string
+	// ptrs are the pointers read, in order of first appearance.
+	ptrs []reflect.Value
+}
 
 // uvarint reads what binary.AppendUvarint wrote.
 func (d *decoder) uvarint() (uint64, error) {
@@ -450,11 +484,26 @@ func (d *decoder) value(v reflect.Value) error {
 		v.SetString(s)
 		return err
 	case reflect.Pointer:
-		present, err := d.byte()
-		if err != nil || present == 0 {
+		tag, err := d.byte()
+		if err != nil || tag == ptrNil {
 			return err
 		}
+		if tag == ptrSeen {
+			n, err := d.uvarint()
+			if err != nil {
+				return err
+			}
+			if n >= uint64(len(d.ptrs)) || d.ptrs[n].Type() != t {
+				return fmt.Errorf("compiled: pointer %d does not refer back to a %s", n, t)
+			}
+			v.Set(d.ptrs[n])
+			return nil
+		}
+		if tag != ptrNew {
+			return fmt.Errorf("compiled: pointer tag %d", tag)
+		}
 		p := reflect.New(t.Elem())
+		d.ptrs = append(d.ptrs, p)
 		if err := d.value(p.Elem()); err != nil {
 			return err
 		}
@@ -658,4 +707,93 @@ func ReadBundle(data string) (map[string]Entry, error) {
 		return nil, fmt.Errorf("compiled: %d bytes after the last entry", len(d.buf))
 	}
 	return entries, nil
+}
+
+// Difference reports the first place where documents a and b differ, or ""
+// when they are the same document: equal in their exported fields, and
+// sharing pointers alike (each pointer of a stands for one pointer of b, so
+// a reference object points at the very value its component holds, as
+// after resolution). The loader's bookkeeping in unexported fields is not
+// compared. Tests use it to check the compiled form against the YAML.
+func Difference(a, b *openapi3.T) string {
+	return sameGraph(reflect.ValueOf(a), reflect.ValueOf(b), "T", map[uintptr]uintptr{}, map[uintptr]uintptr{})
+}
+
+// sameGraph reports the first place where a and b differ in their exported
+// fields, or in how they share pointers: each pointer of a must stand for
+// one pointer of b, and the other way round, so that a reference object
+// points at the very value its component holds, as after resolution. The
+// loader's own bookkeeping (unexported fields) is not compared.
+func sameGraph(a, b reflect.Value, path string, ab, ba map[uintptr]uintptr) string {
+	if a.Kind() != b.Kind() || a.Type() != b.Type() {
+		return path + ": types differ"
+	}
+	switch a.Kind() {
+	case reflect.Pointer:
+		if a.IsNil() || b.IsNil() {
+			if a.IsNil() != b.IsNil() {
+				return path + ": one is nil"
+			}
+			return ""
+		}
+		pa, pb := a.Pointer(), b.Pointer()
+		if q, seen := ab[pa]; seen {
+			if q != pb || ba[pb] != pa {
+				return path + ": shares a pointer the other does not"
+			}
+			return ""
+		}
+		if _, seen := ba[pb]; seen {
+			return path + ": shares a pointer the other does not"
+		}
+		ab[pa], ba[pb] = pb, pa
+		return sameGraph(a.Elem(), b.Elem(), path, ab, ba)
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if !a.Type().Field(i).IsExported() {
+				continue
+			}
+			if d := sameGraph(a.Field(i), b.Field(i), path+"."+a.Type().Field(i).Name, ab, ba); d != "" {
+				return d
+			}
+		}
+		if _, ok := mapLike(a.Type()); ok && a.CanAddr() && b.CanAddr() {
+			ma := a.Addr().MethodByName("Map").Call(nil)[0]
+			mb := b.Addr().MethodByName("Map").Call(nil)[0]
+			return sameGraph(ma, mb, path, ab, ba)
+		}
+	case reflect.Map:
+		if a.Len() != b.Len() || a.IsNil() != b.IsNil() {
+			return path + ": maps differ in size"
+		}
+		keys := a.MapKeys()
+		slices.SortFunc(keys, func(x, y reflect.Value) int { return strings.Compare(x.String(), y.String()) })
+		for _, k := range keys {
+			vb := b.MapIndex(k)
+			if !vb.IsValid() {
+				return path + "[" + k.String() + "]: missing"
+			}
+			if d := sameGraph(a.MapIndex(k), vb, path+"["+k.String()+"]", ab, ba); d != "" {
+				return d
+			}
+		}
+	case reflect.Slice:
+		if a.Len() != b.Len() || a.IsNil() != b.IsNil() {
+			return path + ": slices differ in length"
+		}
+		for i := range a.Len() {
+			if d := sameGraph(a.Index(i), b.Index(i), fmt.Sprintf("%s[%d]", path, i), ab, ba); d != "" {
+				return d
+			}
+		}
+	case reflect.Interface:
+		if !reflect.DeepEqual(a.Interface(), b.Interface()) {
+			return path + ": values differ"
+		}
+	default:
+		if !reflect.DeepEqual(a.Interface(), b.Interface()) {
+			return fmt.Sprintf("%s: %v, not %v", path, a.Interface(), b.Interface())
+		}
+	}
+	return ""
 }

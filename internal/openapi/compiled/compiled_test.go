@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -25,21 +25,20 @@ func load(t testing.TB, name string) (*openapi3.T, []byte) {
 	return doc, data
 }
 
-// decodeResolved is what start-up does with a compiled document: decode,
-// resolve references, validate.
+// decodeResolved decodes a compiled document, resolved as it was encoded,
+// and validates it (start-up skips the validation: the document was
+// validated when compiled).
 func decodeResolved(data string) (*openapi3.T, error) {
 	doc, err := Decode(data)
 	if err != nil {
-		return nil, err
-	}
-	if err := openapi3.NewLoader().ResolveRefsIn(doc, nil); err != nil {
 		return nil, err
 	}
 	return doc, doc.Validate(context.Background())
 }
 
 // TestRoundTripMatchesTheLoader checks that a document written and read
-// back, then resolved, is the document the YAML loader gives.
+// back is the document the YAML loader gives, references resolved to the
+// same shared values.
 func TestRoundTripMatchesTheLoader(t *testing.T) {
 	names, err := filepath.Glob(filepath.Join("..", "..", "..", "openapi", "*.yaml"))
 	if err != nil || len(names) == 0 {
@@ -57,10 +56,10 @@ func TestRoundTripMatchesTheLoader(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(got, want) {
+			if d := Difference(got, want); d != "" {
 				a, _ := json.Marshal(want)
 				b, _ := json.Marshal(got)
-				t.Errorf("decoded document differs from the loaded one (same JSON: %v)", string(a) == string(b))
+				t.Errorf("decoded document differs from the loaded one at %s (same JSON: %v)", d, string(a) == string(b))
 			}
 			t.Logf("%d bytes of YAML, %d bytes compiled", len(yamlData), len(data))
 		})
@@ -134,5 +133,38 @@ func TestReadBundleRefusesDamage(t *testing.T) {
 		if _, err := ReadBundle(damaged); err == nil {
 			t.Errorf("ReadBundle accepted %d damaged bytes", len(damaged))
 		}
+	}
+}
+
+// TestDifferenceSeesChanges: Difference reports other content, and a
+// reference that no longer shares its component's value.
+func TestDifferenceSeesChanges(t *testing.T) {
+	a, _ := load(t, "v4.yaml")
+	b, _ := load(t, "v3.yaml")
+	if Difference(a, b) == "" {
+		t.Fatal("v4 and v3 reported the same")
+	}
+	c, _ := load(t, "v4.yaml")
+	if d := Difference(a, c); d != "" {
+		t.Fatalf("one document loaded twice differs at %s", d)
+	}
+	// Break one shared reference: its value becomes an equal copy.
+	broken := false
+	for _, path := range c.Paths.InMatchingOrder() {
+		for _, op := range c.Paths.Value(path).Operations() {
+			for _, r := range op.Responses.Map() {
+				if r.Ref != "" && r.Value != nil && !broken {
+					copied := *r.Value
+					r.Value = &copied
+					broken = true
+				}
+			}
+		}
+	}
+	if !broken {
+		t.Fatal("no shared response to break")
+	}
+	if d := Difference(a, c); !strings.Contains(d, "shares a pointer") {
+		t.Fatalf("unshared reference reported as %q", d)
 	}
 }
