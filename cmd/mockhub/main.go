@@ -27,6 +27,7 @@ import (
 	"github.com/mockhub/mockhub/internal/persist"
 	"github.com/mockhub/mockhub/internal/ratelimit"
 	"github.com/mockhub/mockhub/internal/server"
+	"github.com/mockhub/mockhub/internal/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -70,6 +71,7 @@ type options struct {
 	faults          string
 	rateLimit       *ratelimit.Tier
 	tokens          string
+	searchLag       time.Duration
 
 	// source names where each flag's value came from, for messages about
 	// the file it names: "--faults" or "MOCKHUB_FAULTS".
@@ -288,6 +290,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		o.rateLimit = &tier
 		return nil
 	})
+	fs.value("search-lag", "SEARCH_LAG", "0s", "how long after a write search finds it, as HubSpot's index lags; a portal's settings may override it; 0 means at once", func(v string) error {
+		d, err := store.ParseSearchLag(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("must be a duration such as 500ms, 5s or 1m, from 0 to %s, got %q", store.MaxSearchLag, v)
+		}
+		o.searchLag = d
+		return nil
+	})
 	fs.stringVar(&o.tokens, "tokens", "TOKENS", "", "tokens file, JSON or YAML: only its tokens authenticate, with their portals, scopes and expiry")
 	fs.fs.BoolFunc("version", "print the version and exit", func(v string) error {
 		b, err := strconv.ParseBool(v)
@@ -318,7 +328,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: opts.logLevel}))
 
-	cfg := server.Config{Logger: logger, Seed: opts.seed, Version: version, DataDir: opts.dataDir, JournalSize: opts.journalSize}
+	cfg := server.Config{Logger: logger, Seed: opts.seed, Version: version, DataDir: opts.dataDir, JournalSize: opts.journalSize, SearchLag: opts.searchLag}
 	if opts.journalSize == 0 {
 		cfg.JournalSize = -1
 	}

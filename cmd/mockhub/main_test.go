@@ -19,12 +19,14 @@ func TestFlagsTakeEnvironmentDefaults(t *testing.T) {
 	t.Setenv("MOCKHUB_FIXTURES", "/tmp/f.json")
 	t.Setenv("MOCKHUB_SEED", "7")
 	t.Setenv("MOCKHUB_SHUTDOWN_TIMEOUT", "3s")
+	t.Setenv("MOCKHUB_SEARCH_LAG", "250ms")
 	o, err := parseFlags(nil, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := defaultOptions()
 	want.addr, want.seed, want.journalSize, want.dataDir, want.fixtures, want.shutdownTimeout = "127.0.0.1:9999", 7, 42, "/tmp/x", "/tmp/f.json", 3*time.Second
+	want.searchLag = 250 * time.Millisecond
 	if !sameOptions(o, want) {
 		t.Fatalf("options = %+v, want %+v", o, want)
 	}
@@ -94,6 +96,7 @@ func TestHelpListsEveryFlagWithEnvAndDefault(t *testing.T) {
 		`--write-timeout (env MOCKHUB_WRITE_TIMEOUT, default "2m")`,
 		`--idle-timeout (env MOCKHUB_IDLE_TIMEOUT, default "2m")`,
 		`--max-conns (env MOCKHUB_MAX_CONNS, default "4096")`,
+		`--search-lag (env MOCKHUB_SEARCH_LAG, default "0s")`,
 		`--version`,
 		`mockhub healthcheck`,
 	} {

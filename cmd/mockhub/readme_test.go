@@ -212,7 +212,9 @@ func isGo(words []string, sub ...string) bool {
 }
 
 // writeFiles writes each file a mockhub command line names (tokens.yaml,
-// rules.json…) with the last block of its language shown before it.
+// rules.json…) with the last block of its language shown before it. A path
+// into the repository (fixtures/demo-portal.json) is the repository's file,
+// which the reader has beside README.
 func writeFiles(dir string, args []string, files map[string]string) error {
 	for _, a := range args {
 		if strings.HasPrefix(a, "--addr") {
@@ -223,6 +225,19 @@ func writeFiles(dir string, args []string, files map[string]string) error {
 			lang = "yaml"
 		}
 		if lang != "yaml" && lang != "json" {
+			continue
+		}
+		if strings.Contains(a, "/") {
+			data, err := os.ReadFile(filepath.Join("..", "..", a))
+			if err != nil || !filepath.IsLocal(a) {
+				return fmt.Errorf("%s is not a file of the repository (%v)", a, err)
+			}
+			if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(a)), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(dir, a), data, 0o644); err != nil {
+				return err
+			}
 			continue
 		}
 		text, ok := files[lang]

@@ -165,7 +165,9 @@ func fromStore(se *store.Error) *Error {
 	}
 	switch se.Kind {
 	case store.KindInvalid:
-		return Validation(se.Message, details...)
+		e := Validation(se.Message, details...)
+		e.Context = se.Context
+		return e
 	case store.KindNotFound:
 		e := NotFound(se.Message)
 		e.Errors = details

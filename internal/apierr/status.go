@@ -21,6 +21,7 @@ const (
 	MsgGatewayTimeout      = "Gateway timeout: the request took too long to process; pause and retry"
 	MsgTenSecondlyLimit    = "You have reached your ten_secondly_rolling limit."
 	MsgDailyLimit          = "You have reached your daily limit."
+	MsgSecondlyLimit       = "You have reached your secondly limit."
 	MsgMissingScopes       = "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes."
 	MsgScopesRequired      = "One or more of the following scopes are required."
 	// MsgExpired is formatted with the amount and unit since expiry.
@@ -31,6 +32,8 @@ const (
 const (
 	PolicyTenSecondly = "TEN_SECONDLY_ROLLING"
 	PolicyDaily       = "DAILY"
+	// PolicySecondly is a per-second limit of some endpoints (search).
+	PolicySecondly = "SECONDLY"
 	// ErrorTypeRateLimit is the errorType of every 429.
 	ErrorTypeRateLimit = "RATE_LIMIT"
 	// ScopesLink is where 403 bodies point.
@@ -78,15 +81,20 @@ func ForStatus(status int, policy string, portal int64, retryAfter int) (e *Erro
 	return nil, false
 }
 
-// RateLimited is HubSpot's 429 for policy (PolicyTenSecondly or
-// PolicyDaily; empty means PolicyTenSecondly). The body carries errorType,
+// RateLimited is HubSpot's 429 for policy (PolicyTenSecondly, PolicyDaily
+// or PolicySecondly; empty means PolicyTenSecondly). The body carries errorType,
 // policyName and groupName, which HubSpot's clients read to decide whether to
 // retry, and category RATE_LIMITS, which our Error schema requires.
 func RateLimited(policy string, portal int64) *Error {
 	msg, group := MsgTenSecondlyLimit, "publicapi:ten-secondly-rolling:"
-	if policy == PolicyDaily {
+	switch policy {
+	case PolicyDaily:
 		msg, group = MsgDailyLimit, "publicapi:daily:"
-	} else {
+	case PolicySecondly:
+		// HubSpot's wording and policy for its per-second limits; the
+		// official Node client retries it after a second.
+		msg, group = MsgSecondlyLimit, "publicapi:secondly:"
+	default:
 		policy = PolicyTenSecondly
 	}
 	return &Error{

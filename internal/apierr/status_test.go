@@ -45,6 +45,10 @@ func TestForStatus(t *testing.T) {
 	if e.PolicyName != PolicyDaily || e.GroupName != "publicapi:daily:42" || e.Message != MsgDailyLimit {
 		t.Errorf("%+v", e)
 	}
+	e = RateLimited(PolicySecondly, 42)
+	if e.PolicyName != PolicySecondly || e.GroupName != "publicapi:secondly:42" || e.Message != MsgSecondlyLimit {
+		t.Errorf("%+v", e)
+	}
 	e = RateLimited("", 42)
 	if e.PolicyName != PolicyTenSecondly || e.Message != MsgTenSecondlyLimit {
 		t.Errorf("%+v", e)

@@ -10,6 +10,7 @@ import (
 	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/clock"
 	"github.com/mockhub/mockhub/internal/openapi"
+	"github.com/mockhub/mockhub/internal/openapi/openapitest"
 	"github.com/mockhub/mockhub/internal/ratelimit"
 	"github.com/mockhub/mockhub/internal/reqctx"
 )
@@ -141,5 +142,67 @@ func TestRateLimitExemptionsComeFromTheDocuments(t *testing.T) {
 	rec, _ := limited(t, operation(t, "2026-03", "limits-batch-create"), limits, auth.KindPrivateApp)
 	if got := headersOf(rec.Header()); got.remaining != "100" || got.dailyRemaining != "249999" {
 		t.Errorf("headers %+v", got)
+	}
+}
+
+// TestSearchBucketComesFromTheDocuments: every search operation shares the
+// search bucket of 5 a second, no other operation has a bucket, and no
+// document has a malformed one.
+func TestSearchBucketComesFromTheDocuments(t *testing.T) {
+	searches := 0
+	for _, op := range openapitest.Operations(t) {
+		b, err := Bucket(op)
+		if err != nil {
+			t.Errorf("%s %s: %v", op.Document.Version, op.ID, err)
+		}
+		want := ratelimit.Bucket{}
+		if op.ID == "objects-search" {
+			want = ratelimit.Bucket{Name: "search", PerSecond: 5}
+			searches++
+		}
+		if b != want {
+			t.Errorf("%s %s: bucket %+v, want %+v", op.Document.Version, op.ID, b, want)
+		}
+	}
+	if searches == 0 {
+		t.Fatal("no search operation")
+	}
+}
+
+func TestSearchRateLimit(t *testing.T) {
+	clk := clock.NewManual(start)
+	limits := ratelimit.New(ratelimit.Tiers["free"], true, clk)
+	search, other := operation(t, "v3", "objects-search"), operation(t, "2026-03", "objects-search")
+	for i := range 5 {
+		op := search
+		if i%2 == 1 {
+			op = other // every version's search shares the bucket
+		}
+		if rec, calls := limited(t, op, limits, auth.KindPrivateApp); rec.Code != 200 || calls != 1 {
+			t.Fatalf("search %d: %d %s", i, rec.Code, rec.Body)
+		}
+	}
+	rec, calls := limited(t, search, limits, auth.KindPrivateApp)
+	body := errorBody(t, rec)
+	if rec.Code != 429 || calls != 0 || body["policyName"] != apierr.PolicySecondly || body["message"] != apierr.MsgSecondlyLimit ||
+		body["errorType"] != apierr.ErrorTypeRateLimit || body["category"] != apierr.CategoryRateLimits || body["groupName"] != "publicapi:secondly:111" {
+		t.Fatalf("6th search in a second: %d %s", rec.Code, rec.Body)
+	}
+	// Other operations go on; the bucket refills as its second passes.
+	if rec, _ := limited(t, operation(t, "v3", "objects-list"), limits, auth.KindPrivateApp); rec.Code != 200 {
+		t.Fatalf("a list after the searches: %d", rec.Code)
+	}
+	clk.Advance(time.Second)
+	if rec, _ := limited(t, search, limits, auth.KindPrivateApp); rec.Code != 200 {
+		t.Fatalf("a search a second later: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestSearchNotLimitedWithoutEnforcement(t *testing.T) {
+	limits := ratelimit.New(ratelimit.Tiers["free"], false, clock.NewManual(start))
+	for i := range 20 {
+		if rec, _ := limited(t, operation(t, "v3", "objects-search"), limits, auth.KindPrivateApp); rec.Code != 200 {
+			t.Fatalf("search %d: %d", i, rec.Code)
+		}
 	}
 }

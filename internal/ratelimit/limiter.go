@@ -63,23 +63,45 @@ func (l *Limiter) Tier() Tier { return l.tier }
 func (l *Limiter) Enforced() bool { return l.enforce }
 
 // window is one portal's counts: the arrival times of the requests in the
-// last ten seconds and the number of requests on the current UTC day.
-// Arrival times are nanoseconds since the limiter's epoch in a ring (oldest
-// at head) that grows as requests arrive, up to the tier's TenSecondly
-// entries, and is released when the window empties: a portal whose
-// requests are all exempt from the window never allocates one. A portal
-// with an empty ring and no requests today is forgotten; it counts as a new
-// portal would.
+// last ten seconds, the number of requests on the current UTC day, and the
+// arrival times in the last second of the requests of each bucket the
+// portal used (enforced only). A portal whose rings are empty and that made
+// no request today is forgotten; it counts as a new portal would.
 type window struct {
+	ring
+	day     int32
+	daily   int32
+	buckets []bucketRing
+}
+
+// ring holds arrival times, nanoseconds since the limiter's epoch, oldest
+// at head. It grows as requests arrive, up to its limit, and is released
+// when it empties: a portal whose requests are all exempt from a window
+// never allocates one.
+type ring struct {
 	times []int64
 	head  int32
 	n     int32
-	day   int32
-	daily int32
+}
+
+// bucketRing is a portal's last second of one bucket's requests.
+type bucketRing struct {
+	name string
+	ring
 }
 
 // empty reports whether w holds nothing a new window would not.
-func (w *window) empty() bool { return w.n == 0 && w.daily == 0 }
+func (w *window) empty() bool { return w.n == 0 && w.daily == 0 && len(w.buckets) == 0 }
+
+// bucket returns the portal's ring of bucket name, nil when it has none.
+func (w *window) bucket(name string) *ring {
+	for i := range w.buckets {
+		if w.buckets[i].name == name {
+			return &w.buckets[i].ring
+		}
+	}
+	return nil
+}
 
 // Request says how one request counts.
 type Request struct {
@@ -90,6 +112,18 @@ type Request struct {
 	ExemptDaily       bool
 	// OAuth requests have no daily quota and no daily headers.
 	OAuth bool
+	// Bucket, when named, is a per-second limit the request counts against
+	// besides the others (x-mockhub-rate-limit).
+	Bucket Bucket
+}
+
+// Bucket is a per-second limit that some operations share, per portal, on
+// top of the tier's limits: HubSpot's search endpoints allow 5 requests a
+// second per account. Only an enforcing limiter counts buckets; headers do
+// not report them.
+type Bucket struct {
+	Name      string
+	PerSecond int
 }
 
 // Usage is a portal's counts after a request, and the policy that refused
@@ -106,6 +140,8 @@ type Usage struct {
 const (
 	PolicyTenSecondly = "TEN_SECONDLY_ROLLING"
 	PolicyDaily       = "DAILY"
+	// PolicySecondly refuses a request over its bucket's per-second limit.
+	PolicySecondly = "SECONDLY"
 )
 
 // Take counts req and reports the portal's usage. With enforcement on, a
@@ -136,6 +172,11 @@ func (l *Limiter) use(req Request, count bool) Usage {
 	w.expire(at, day)
 	countTen := count && !req.ExemptTenSecondly
 	countDay := count && !req.ExemptDaily && !req.OAuth
+	countBucket := count && l.enforce && req.Bucket.Name != "" && req.Bucket.PerSecond > 0
+	var bucket *ring
+	if countBucket {
+		bucket = w.bucket(req.Bucket.Name)
+	}
 	refused := ""
 	if l.enforce && count {
 		switch {
@@ -143,6 +184,8 @@ func (l *Limiter) use(req Request, count bool) Usage {
 			refused = PolicyDaily
 		case countTen && int(w.n) >= l.tier.TenSecondly:
 			refused = PolicyTenSecondly
+		case bucket != nil && int(bucket.n) >= req.Bucket.PerSecond:
+			refused = PolicySecondly
 		}
 	}
 	if refused == "" {
@@ -151,6 +194,13 @@ func (l *Limiter) use(req Request, count bool) Usage {
 		}
 		if countDay {
 			w.daily++
+		}
+		if countBucket {
+			if bucket == nil {
+				w.buckets = append(w.buckets, bucketRing{name: req.Bucket.Name})
+				bucket = &w.buckets[len(w.buckets)-1].ring
+			}
+			bucket.add(at, req.Bucket.PerSecond)
 		}
 	}
 	if stored != nil {
@@ -196,10 +246,30 @@ func (l *Limiter) sweep(at int64, day int32, now time.Time) {
 	l.nextSweep = now.Add(sweepEvery)
 }
 
-// expire drops requests older than the window, releasing the ring once it
-// is empty, and the count of past days.
+// expire drops requests older than their windows, releasing the rings
+// that empty, and the count of past days.
 func (w *window) expire(at int64, day int32) {
-	cutoff := at - int64(Interval)
+	w.ring.expire(at - int64(Interval))
+	if day != w.day {
+		w.day, w.daily = day, 0
+	}
+	// The copy a request works on shares its rings with the stored window,
+	// as the ten-second ring does: both are stored back under the lock.
+	kept := w.buckets[:0]
+	for _, b := range w.buckets {
+		if b.expire(at - int64(time.Second)); b.n > 0 {
+			kept = append(kept, b)
+		}
+	}
+	w.buckets = kept
+	if len(kept) == 0 {
+		w.buckets = nil
+	}
+}
+
+// expire drops the entries at or before cutoff, releasing the ring once it
+// is empty.
+func (w *ring) expire(cutoff int64) {
 	for w.n > 0 && w.times[w.head] <= cutoff {
 		w.head = (w.head + 1) % int32(len(w.times))
 		w.n--
@@ -207,15 +277,12 @@ func (w *window) expire(at int64, day int32) {
 	if w.n == 0 {
 		w.times, w.head = nil, 0
 	}
-	if day != w.day {
-		w.day, w.daily = day, 0
-	}
 }
 
 // add records a request at at. The ring grows (doubling, from 4) up to
 // limit entries; when it is full at limit (enforcement off) the oldest
 // entry makes room, so the count saturates at the limit.
-func (w *window) add(at int64, limit int) {
+func (w *ring) add(at int64, limit int) {
 	if int(w.n) == len(w.times) {
 		if len(w.times) < limit {
 			grown := make([]int64, min(max(2*len(w.times), 4), limit))
@@ -232,8 +299,8 @@ func (w *window) add(at int64, limit int) {
 	w.n++
 }
 
-// since counts the requests in the window that arrived after t.
-func (w *window) since(t int64) int {
+// since counts the requests in the ring that arrived after t.
+func (w *ring) since(t int64) int {
 	c := 0
 	for i := w.n - 1; i >= 0; i-- {
 		if w.times[(w.head+i)%int32(len(w.times))] <= t {

@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,5 +128,106 @@ func BenchmarkTakeAndHeaders(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		l.Take(Request{Portal: 1, ExemptTenSecondly: true}).WriteHeaders(h)
+	}
+}
+
+func TestBucketPerSecond(t *testing.T) {
+	clk := clock.NewManual(time.Date(2026, 9, 30, 12, 0, 0, 0, time.UTC))
+	l := New(Tier{TenSecondly: 100, Daily: 7}, true, clk)
+	search := Request{Portal: 1, ExemptTenSecondly: true, Bucket: Bucket{Name: "search", PerSecond: 3}}
+	for i := range 3 {
+		if u := l.Take(search); u.Refused != "" {
+			t.Fatalf("search %d refused: %+v", i, u)
+		}
+		clk.Advance(100 * time.Millisecond)
+	}
+	// t=300ms: the bucket is full; the refusal counts nowhere.
+	if u := l.Take(search); u.Refused != PolicySecondly || u.DailyRemaining != 4 {
+		t.Fatalf("4th search: %+v", u)
+	}
+	// Other requests, and another portal's searches, are not held back.
+	if u := l.Take(Request{Portal: 1}); u.Refused != "" || u.Remaining != 99 {
+		t.Fatalf("a plain request: %+v", u)
+	}
+	if u := l.Take(Request{Portal: 2, Bucket: search.Bucket}); u.Refused != "" {
+		t.Fatalf("another portal's search: %+v", u)
+	}
+	other := Request{Portal: 1, Bucket: Bucket{Name: "other", PerSecond: 1}}
+	if u := l.Take(other); u.Refused != "" {
+		t.Fatalf("another bucket: %+v", u)
+	}
+	if u := l.Take(other); u.Refused != PolicySecondly {
+		t.Fatalf("another bucket, twice: %+v", u)
+	}
+	clk.Advance(700 * time.Millisecond) // t=1s: the first search leaves
+	if u := l.Take(search); u.Refused != "" {
+		t.Fatalf("after a second: %+v", u)
+	}
+	if u := l.Take(search); u.Refused != PolicySecondly {
+		t.Fatalf("the bucket rolls one at a time: %+v", u)
+	}
+	// Portal 1 has made 3 searches, 1 plain request, 1 of the other bucket
+	// and 1 more search: the 7th request is the last of the day, and the
+	// daily quota is checked first.
+	if u := l.Take(Request{Portal: 1}); u.Refused != "" || u.DailyRemaining != 0 {
+		t.Fatalf("last of the day: %+v", u)
+	}
+	clk.Advance(5 * time.Second)
+	if u := l.Take(search); u.Refused != PolicyDaily {
+		t.Fatalf("over the daily quota: %+v", u)
+	}
+}
+
+func TestBucketNotCountedUnlessEnforced(t *testing.T) {
+	clk := clock.NewManual(time.Date(2026, 9, 30, 12, 0, 0, 0, time.UTC))
+	l := New(Tiers["free"], false, clk)
+	search := Request{Portal: 1, ExemptTenSecondly: true, Bucket: Bucket{Name: "search", PerSecond: 1}}
+	for range 5 {
+		if u := l.Take(search); u.Refused != "" {
+			t.Fatalf("refused without enforcement: %+v", u)
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if w := l.portals[1]; w == nil || w.buckets != nil {
+		t.Fatalf("window %+v: buckets counted without enforcement", w)
+	}
+}
+
+func TestBucketWindowIsForgotten(t *testing.T) {
+	clk := clock.NewManual(time.Date(2026, 9, 30, 12, 0, 0, 0, time.UTC))
+	l := New(Tiers["free"], true, clk)
+	l.Take(Request{Portal: 1, ExemptTenSecondly: true, ExemptDaily: true, Bucket: Bucket{Name: "search", PerSecond: 5}})
+	if n := l.portalCount(); n != 1 {
+		t.Fatalf("%d portals after a search", n)
+	}
+	clk.Advance(sweepEvery + time.Second)
+	l.Take(Request{Portal: 2, ExemptTenSecondly: true, ExemptDaily: true})
+	if n := l.portalCount(); n != 0 {
+		t.Fatalf("%d portals once the second has passed", n)
+	}
+}
+
+func TestParseBucket(t *testing.T) {
+	tests := []struct {
+		in      any
+		want    Bucket
+		wantErr string
+	}{
+		{nil, Bucket{}, ""},
+		{map[string]any{"bucket": "search", "perSecond": 5.0}, Bucket{"search", 5}, ""},
+		{map[string]any{"bucket": "search", "perSecond": 5}, Bucket{"search", 5}, ""},
+		{map[string]any{"bucket": "search", "perSecond": 5.5}, Bucket{}, "whole number"},
+		{map[string]any{"bucket": "search", "perSecond": 0.0}, Bucket{}, "from 1"},
+		{map[string]any{"bucket": "search", "perSecond": "5"}, Bucket{}, "whole number"},
+		{map[string]any{"perSecond": 5.0}, Bucket{}, "must name a bucket"},
+		{map[string]any{"bucket": "search", "perSecond": 5.0, "burst": 1.0}, Bucket{}, `unknown field "burst"`},
+		{"search", Bucket{}, "must be an object"},
+	}
+	for _, tt := range tests {
+		got, err := ParseBucket(tt.in)
+		if got != tt.want || (err == nil) != (tt.wantErr == "") || err != nil && !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("ParseBucket(%v) = %+v, %v; want %+v, %q", tt.in, got, err, tt.want, tt.wantErr)
+		}
 	}
 }

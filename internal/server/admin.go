@@ -64,6 +64,7 @@ func (s *Server) adminRoutes() chi.Router {
 	r.Get("/health", s.health)
 	r.Post("/reset", s.reset)
 	s.portalRoutes(r)
+	s.settingsRoutes(r)
 	s.journalRoutes(r)
 	s.faultRoutes(r)
 	return r

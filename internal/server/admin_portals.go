@@ -22,12 +22,18 @@ func (s *Server) portalRoutes(r chi.Router) {
 	r.Put("/portals/{portalId}/state", s.putPortalState)
 }
 
-// portalSummary is one row of GET /_mockhub/portals.
+// portalSummary is one row of GET /_mockhub/portals. Records counts the
+// live records of each object type that has any, ArchivedRecords the
+// archived ones; both cost one step per type, not per record. Associations
+// counts the stored associations between records, each once.
 type portalSummary struct {
-	PortalID int64    `json:"portalId"`
-	Tokens   []string `json:"tokens"`
-	Labels   int      `json:"labels"`
-	Limits   int      `json:"limits"`
+	PortalID        int64          `json:"portalId"`
+	Tokens          []string       `json:"tokens"`
+	Labels          int            `json:"labels"`
+	Limits          int            `json:"limits"`
+	Records         map[string]int `json:"records"`
+	ArchivedRecords map[string]int `json:"archivedRecords"`
+	Associations    int            `json:"associations"`
 }
 
 func (s *Server) listPortals(w http.ResponseWriter, r *http.Request) {
@@ -38,9 +44,13 @@ func (s *Server) listPortals(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		s.batches.SettlePortal(id) // batches a fault deferred count once due
-		var labels, limits int
-		p.View(func(v *store.View) { labels, limits = v.Counts() })
-		out = append(out, portalSummary{PortalID: id, Tokens: s.tokens.fingerprints(id), Labels: labels, Limits: limits})
+		row := portalSummary{PortalID: id, Tokens: s.tokens.fingerprints(id)}
+		p.View(func(v *store.View) {
+			row.Labels, row.Limits = v.Counts()
+			row.Records, row.ArchivedRecords = v.RecordCounts()
+			row.Associations = v.AssociationTotal()
+		})
+		out = append(out, row)
 	}
 	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: map[string]any{"results": out}})
 }

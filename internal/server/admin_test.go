@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mockhub/mockhub/internal/server"
 )
@@ -167,6 +169,11 @@ func TestPortals(t *testing.T) {
 	srv, hs := newServer(t, server.Config{})
 	call(t, hs, "POST", pairPath+"/batch/create", tokenA, create5)
 	call(t, hs, "GET", pairPath, tokenB, "")
+	for _, body := range []string{`{"properties":{"firstname":"a"}}`, `{"properties":{"firstname":"b"}}`} {
+		call(t, hs, "POST", "/crm/v3/objects/contacts", tokenA, body)
+	}
+	deal := call(t, hs, "POST", "/crm/v3/objects/deals", tokenA, `{"properties":{"dealname":"d"}}`).json(t)["id"].(string)
+	call(t, hs, "DELETE", "/crm/v3/objects/deals/"+deal, tokenA, "")
 	a := call(t, hs, "GET", "/_mockhub/portals", "", "")
 	if strings.Contains(a.body, "secret") {
 		t.Fatalf("portal list reveals a token: %s", a.body)
@@ -177,18 +184,26 @@ func TestPortals(t *testing.T) {
 			Tokens   []string `json:"tokens"`
 			Labels   int      `json:"labels"`
 			Limits   int      `json:"limits"`
+			Records  map[string]int
+			Archived map[string]int `json:"archivedRecords"`
 		} `json:"results"`
 	}
 	json.Unmarshal([]byte(a.body), &out)
 	got := map[int64][]string{}
 	limits := map[int64]int{}
+	records := map[int64]string{}
 	for _, p := range out.Results {
 		got[p.PortalID] = p.Tokens
 		limits[p.PortalID] = p.Limits
+		records[p.PortalID] = fmt.Sprint(p.Records, p.Archived)
 	}
 	idA, idB := portalOf(t, srv, tokenA), portalOf(t, srv, tokenB)
 	if len(got) != 2 || got[idA][0] != server.Fingerprint(tokenA) || got[idB][0] != server.Fingerprint(tokenB) || limits[idA] != 1 || limits[idB] != 0 {
 		t.Fatalf("portals = %s", a.body)
+	}
+	// Live records per type, archived ones apart; empty maps, never null.
+	if records[idA] != "map[contact:2] map[deal:1]" || records[idB] != "map[] map[]" || !strings.Contains(a.body, `"records":{},"archivedRecords":{}`) {
+		t.Fatalf("record counts %q: %s", records, a.body)
 	}
 	if fp := server.Fingerprint(tokenA); !strings.HasPrefix(fp, "sha256:") || len(fp) != len("sha256:")+8 {
 		t.Fatalf("fingerprint %q", fp)
@@ -424,5 +439,58 @@ func TestDataDir(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(file); string(got) != string(corrupt) {
 		t.Fatal("the corrupt file was changed")
+	}
+}
+
+func TestPortalSettings(t *testing.T) {
+	srv, hs := newServer(t, server.Config{SearchLag: 2 * time.Second})
+	id := itoa(portalOf(t, srv, tokenA))
+	path := "/_mockhub/portals/" + id + "/settings"
+
+	wantAdminError(t, call(t, hs, "GET", path, "", ""), 404, "Portal "+id+" does not exist")
+	wantAdminError(t, call(t, hs, "GET", "/_mockhub/portals/x/settings", "", ""), 400, "portalId must be a positive integer")
+	// PUT creates the portal, as a state import does.
+	if a := call(t, hs, "PUT", path, "", `{"searchLag":"1500ms"}`); a.status != 200 || a.body != `{"searchLag":"1.5s","effectiveSearchLag":"1.5s"}` {
+		t.Fatalf("put = %d %s", a.status, a.body)
+	}
+	if a := call(t, hs, "GET", path, "", ""); a.body != `{"searchLag":"1.5s","effectiveSearchLag":"1.5s"}` {
+		t.Fatalf("get = %s", a.body)
+	}
+	// The setting is part of the portal's state.
+	state := call(t, hs, "GET", "/_mockhub/portals/"+id+"/state", "", "")
+	if !strings.Contains(state.body, `"settings":{"searchLag":"1.5s"}`) {
+		t.Fatalf("state = %s", state.body)
+	}
+	for _, bad := range []struct{ body, want string }{
+		{`{"searchLag":"-1s"}`, "between 0s and 24h0m0s"},
+		{`{"searchLag":"25h"}`, "between 0s and 24h0m0s"},
+		{`{"searchLag":5}`, "searchLag"},
+		{`{"searchLag":"soon"}`, `got "soon"`},
+		{`{"lag":"1s"}`, `unknown field "lag"`},
+		{`nope`, "Invalid settings document"},
+	} {
+		wantAdminError(t, call(t, hs, "PUT", path, "", bad.body), 400, bad.want)
+	}
+	if a := call(t, hs, "GET", path, "", ""); a.body != `{"searchLag":"1.5s","effectiveSearchLag":"1.5s"}` {
+		t.Fatalf("a refused document changed the settings: %s", a.body)
+	}
+	// Null (or absent) leaves the server's lag in force; a reset forgets
+	// the portal's own.
+	if a := call(t, hs, "PUT", path, "", `{"searchLag":null}`); a.body != `{"searchLag":null,"effectiveSearchLag":"2s"}` {
+		t.Fatalf("unset = %s", a.body)
+	}
+	call(t, hs, "PUT", path, "", `{"searchLag":"0s"}`)
+	call(t, hs, "POST", "/_mockhub/reset?portal="+id, "", "")
+	call(t, hs, "GET", pairPath, tokenA, "")
+	if a := call(t, hs, "GET", path, "", ""); a.body != `{"searchLag":null,"effectiveSearchLag":"2s"}` {
+		t.Fatalf("after reset = %s", a.body)
+	}
+}
+
+func TestSearchLagOutOfRangeStopsStartUp(t *testing.T) {
+	for _, lag := range []time.Duration{-time.Second, 25 * time.Hour} {
+		if _, err := server.New(server.Config{SearchLag: lag}); err == nil || !strings.Contains(err.Error(), "search lag") {
+			t.Errorf("lag %s: %v", lag, err)
+		}
 	}
 }

@@ -59,3 +59,34 @@ func FuzzRequestDecoding(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPortalSettings feeds arbitrary settings documents to PUT
+// /_mockhub/portals/{id}/settings: the server answers 200 with what GET then
+// answers, or a HubSpot-shaped 400 that changes nothing.
+func FuzzPortalSettings(f *testing.F) {
+	for _, s := range []string{`{"searchLag":"5s"}`, `{"searchLag":null}`, `{}`, `{"searchLag":"-1s"}`, `{"searchLag":5}`, `{"searchLag":"1h1m1.5s"}`, `[]`, `{"x":1}`} {
+		f.Add(s)
+	}
+	srv, err := server.New(server.Config{Seed: 1})
+	if err != nil {
+		f.Fatal(err)
+	}
+	do := func(method, body string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(method, "/_mockhub/portals/7/settings", strings.NewReader(body)))
+		return rec
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		before := do("GET", "").Body.String()
+		put := do("PUT", body)
+		after := do("GET", "").Body.String()
+		switch {
+		case put.Code == 200 && put.Body.String() != after:
+			t.Fatalf("PUT answered %s, GET %s", put.Body, after)
+		case put.Code == 400 && before != "" && after != before && !strings.Contains(before, "does not exist"):
+			t.Fatalf("a refused document changed the settings: %s -> %s", before, after)
+		case put.Code != 200 && put.Code != 400:
+			t.Fatalf("%q: %d %s", body, put.Code, put.Body)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/go-chi/chi/v5"
@@ -24,6 +25,11 @@ func resolveObjectTypes(reg *endpoint.Registry, types *objecttype.Registry) {
 	for _, name := range []string{"fromObjectType", "toObjectType", "objectType"} {
 		reg.Resolve(name, endpoint.Resolver{Routing: true, Resolve: func(_ *endpoint.Call, raw string) (any, *apierr.Detail) {
 			t, ok := types.Resolve(raw)
+			if !ok && name == "objectType" && isFullyQualifiedName(raw) {
+				// A custom object type's p{portalId}_{name}: which type it
+				// is, if any, only the portal knows.
+				return objecttype.Type{ID: raw}, nil
+			}
 			if !ok {
 				return nil, &apierr.Detail{Message: "Unable to infer object type from: " + raw, In: name}
 			}
@@ -37,6 +43,26 @@ func resolveObjectTypes(reg *endpoint.Registry, types *objecttype.Registry) {
 			return v, nil
 		}})
 	}
+}
+
+// isFullyQualifiedName reports whether s has the shape of a custom object
+// type's fully qualified name, p{portalId}_{name}.
+func isFullyQualifiedName(s string) bool {
+	digits, name, ok := strings.Cut(strings.TrimPrefix(strings.ToLower(s), "p"), "_")
+	if !ok || len(s) < 4 || (s[0] != 'p' && s[0] != 'P') || digits == "" || name == "" {
+		return false
+	}
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	for _, r := range name {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 // resolveIDs registers the resolvers of numeric path parameters. They run

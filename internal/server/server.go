@@ -18,6 +18,8 @@ import (
 
 	"github.com/mockhub/mockhub/internal/api/associationschema"
 	"github.com/mockhub/mockhub/internal/api/crmobjects"
+	"github.com/mockhub/mockhub/internal/api/crmpipelines"
+	"github.com/mockhub/mockhub/internal/api/crmproperties"
 	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/batch"
 	"github.com/mockhub/mockhub/internal/clock"
@@ -67,6 +69,10 @@ type Config struct {
 	// RateLimit, when set, enforces this tier; nil reports the free tier's
 	// figures in headers without refusing anything.
 	RateLimit *ratelimit.Tier
+	// SearchLag is how long after a write search sees it, for portals whose
+	// settings do not say (PUT /_mockhub/portals/{id}/settings). Zero: at
+	// once. At most store.MaxSearchLag.
+	SearchLag time.Duration
 }
 
 // Server is mockhub's HTTP handler.
@@ -119,6 +125,9 @@ func New(cfg Config) (*Server, error) {
 	if s.cfg.MaxBodyBytes <= 0 {
 		s.cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.SearchLag < 0 || cfg.SearchLag > store.MaxSearchLag {
+		return nil, fmt.Errorf("server: search lag must be between 0s and %s, got %s", store.MaxSearchLag, cfg.SearchLag)
+	}
 	storeCfg := store.DefaultConfig()
 	if cfg.Store != nil {
 		storeCfg = *cfg.Store
@@ -145,6 +154,9 @@ func New(cfg Config) (*Server, error) {
 	catalog, err := store.DefaultCatalog(s.types)
 	if err != nil {
 		return nil, err
+	}
+	if storeCfg.Schema == nil {
+		storeCfg.Schema = s.schema
 	}
 	s.store = store.New(storeCfg, catalog)
 	if err := s.setupState(); err != nil {
@@ -192,7 +204,9 @@ func (s *Server) registry() *endpoint.Registry {
 	resolveObjectTypes(reg, s.types)
 	resolveIDs(reg)
 	associationschema.Register(reg, associationschema.Deps{Types: s.types, Batches: s.batches})
-	crmobjects.Register(reg, crmobjects.Deps{Schema: s.schema, Clock: s.clock, Batches: s.batches})
+	crmobjects.Register(reg, crmobjects.Deps{Clock: s.clock, Batches: s.batches, SearchLag: s.cfg.SearchLag})
+	crmpipelines.Register(reg)
+	crmproperties.Register(reg, crmproperties.Deps{Clock: s.clock, Batches: s.batches})
 	return reg
 }
 

@@ -69,7 +69,7 @@ func (s *Store) loadRows(p persist.Portal) (*state, error) {
 			return nil, fmt.Errorf("%s: %w", d.name, err)
 		}
 	}
-	st, err := s.buildState(snap)
+	st, err := s.buildState(p.ID, snap)
 	if err != nil {
 		return nil, fmt.Errorf("%s", Message(err))
 	}

@@ -42,6 +42,8 @@ type Catalog struct {
 	byPair    map[Pair][]AssocType
 	byID      map[int32]AssocType
 	unlabeled map[Pair]int32
+	// inverse maps each type to the type of the other direction.
+	inverse map[int32]int32
 	// types resolves object type spellings in imported documents.
 	types *objecttype.Registry
 }
@@ -49,7 +51,7 @@ type Catalog struct {
 // NewCatalog indexes the fixture types. Each object type named by a fixture
 // row must be known to reg, and each typeId must be unique.
 func NewCatalog(rows []fixtures.AssociationType, reg *objecttype.Registry) (*Catalog, error) {
-	c := &Catalog{byPair: map[Pair][]AssocType{}, byID: map[int32]AssocType{}, unlabeled: map[Pair]int32{}, types: reg}
+	c := &Catalog{byPair: map[Pair][]AssocType{}, byID: map[int32]AssocType{}, unlabeled: map[Pair]int32{}, inverse: map[int32]int32{}, types: reg}
 	for _, r := range rows {
 		from, ok1 := reg.ByKey(r.From)
 		to, ok2 := reg.ByKey(r.To)
@@ -66,7 +68,46 @@ func NewCatalog(rows []fixtures.AssociationType, reg *objecttype.Registry) (*Cat
 			c.unlabeled[t.Pair] = t.TypeID
 		}
 	}
+	for id, t := range c.byID {
+		if inv, ok := c.findInverse(t); ok {
+			c.inverse[id] = inv
+		}
+	}
 	return c, nil
+}
+
+// findInverse finds the type of t's other direction. HubSpot publishes no
+// table of inverses; its ids show the rule: the unlabeled type between a
+// type and itself is its own inverse; otherwise the inverse is the
+// neighbouring id of the pair (1/2, 3/4, 279/280) running the other way,
+// or failing that the one with the same label the other way (930/931
+// "Billing contact"). A type with neither falls back to the reverse
+// pair's unlabeled type.
+func (c *Catalog) findInverse(t AssocType) (int32, bool) {
+	rev := t.Pair.Reverse()
+	if rev == t.Pair && t.Label == nil {
+		return t.TypeID, true
+	}
+	neighbour := t.TypeID + 1
+	if t.TypeID%2 == 0 {
+		neighbour = t.TypeID - 1
+	}
+	if n, ok := c.byID[neighbour]; ok && n.Pair == rev {
+		return neighbour, true
+	}
+	var match []int32
+	for _, o := range c.byPair[rev] {
+		if (o.Label == nil) == (t.Label == nil) && (t.Label == nil || *o.Label == *t.Label) && o.TypeID != t.TypeID {
+			match = append(match, o.TypeID)
+		}
+	}
+	if len(match) == 1 {
+		return match[0], true
+	}
+	if u, ok := c.unlabeled[rev]; ok {
+		return u, true
+	}
+	return 0, false
 }
 
 // DefaultCatalog builds the catalog from the embedded fixtures.

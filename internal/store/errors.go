@@ -51,6 +51,9 @@ type Error struct {
 	Kind    ErrorKind
 	Message string
 	Details []Detail
+	// Context is what HubSpot reports beside the message, at the top of
+	// the error ({"INVALID_OBJECT_IDS": [...]} for associations).
+	Context map[string][]string
 }
 
 func (e *Error) Error() string { return e.Kind.String() + ": " + e.Message }

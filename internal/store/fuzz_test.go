@@ -17,6 +17,7 @@ func FuzzLoadRows(f *testing.F) {
 	f.Add("labels", "next", []byte(`104`))
 	f.Add("limits", "a/b/c", []byte(`{}`))
 	f.Add("labels", "1", []byte(`{"typeId":1} x`))
+	f.Add("settings", "searchLag", []byte(`"1.5s"`))
 	s := newTestStore(f)
 	f.Fuzz(func(t *testing.T, domain, key string, value []byte) {
 		st, err := s.loadRows(persist.Portal{ID: 1, Rows: []persist.Row{{Domain: domain, Key: key, Value: value}}})

@@ -304,6 +304,9 @@ func (tx *Tx) DeleteLabel(p Pair, typeID int32) error {
 		if _, used := tx.limits().get(d.direction(id), id); used {
 			return invalid(fmt.Sprintf(MsgLabelInUse, typeID, id))
 		}
+		if tx.labelInUse(id) {
+			return invalid(fmt.Sprintf(MsgLabelUsedByRecords, typeID))
+		}
 	}
 	lp := tx.labels()
 	defs := lp.defs.Delete(d.Forward)

@@ -85,7 +85,7 @@ func (r Record) PropertyHistory(name string) []PropertyValue {
 }
 
 func historyOf(h *historyEntry) []PropertyValue {
-	out := make([]PropertyValue, 0, h.n)
+	out := make([]PropertyValue, 0, h.length())
 	for e := range h.entries() {
 		out = append(out, PropertyValue{Value: e.value, Timestamp: time.UnixMilli(e.at).UTC(), SourceType: HistorySourceType})
 	}
@@ -156,18 +156,50 @@ type historyEntry struct {
 	n int
 }
 
+// MaxHistory is how many writes of one property a record keeps and
+// reports, newest first. HubSpot publishes no figure; without one, a record
+// whose value changes in a loop would grow without bound.
+const MaxHistory = 100
+
 func (e *historyEntry) prepend(value string, at int64) *historyEntry {
 	n := 1
 	if e != nil {
 		n = e.n + 1
 	}
-	return &historyEntry{value: value, at: at, older: e, n: n}
+	out := &historyEntry{value: value, at: at, older: e, n: n}
+	if n > 2*MaxHistory {
+		// Entries beyond MaxHistory are never shown; dropping them only
+		// once twice as many have piled up keeps a write O(1) amortized.
+		out = out.newest(MaxHistory)
+	}
+	return out
 }
 
-// entries yields the history newest first.
+// newest returns a copy of the first keep entries of e.
+func (e *historyEntry) newest(keep int) *historyEntry {
+	kept := make([]*historyEntry, 0, keep)
+	for h := range e.entries() {
+		kept = append(kept, h)
+	}
+	var out *historyEntry
+	for _, h := range slices.Backward(kept) {
+		out = out.prepend(h.value, h.at)
+	}
+	return out
+}
+
+// length is how many entries entries yields.
+func (e *historyEntry) length() int {
+	if e == nil {
+		return 0
+	}
+	return min(e.n, MaxHistory)
+}
+
+// entries yields the history newest first, at most MaxHistory entries.
 func (e *historyEntry) entries() iter.Seq[*historyEntry] {
 	return func(yield func(*historyEntry) bool) {
-		for ; e != nil; e = e.older {
+		for i := 0; e != nil && i < MaxHistory; e, i = e.older, i+1 {
 			if !yield(e) {
 				return
 			}
@@ -197,6 +229,10 @@ type typeRecords struct {
 	unique *immutable.SortedMap[string, int64]
 	// next is the id the next created record gets.
 	next int64
+	// lastWrite is the newest time (Unix ms) any record of the type was
+	// created, written or archived at: a search as of a later time sees
+	// every record as it is now, and needs no as-of reads.
+	lastWrite int64
 }
 
 type int64Order struct{}
@@ -456,7 +492,7 @@ func (v *View) FindUnique(objectType, property, value string) (id string, ok boo
 }
 
 func (v *View) uniqueProperty(objectType, property string) (UniqueProperty, bool) {
-	for _, u := range v.pt.cfg.UniqueProperties[objectType] {
+	for _, u := range v.uniqueDecl(objectType) {
 		if u.Name == property {
 			return u, true
 		}
@@ -533,6 +569,9 @@ func (v *View) checkObjectType(objectType string) error {
 	if !ok || t.Key() != objectType {
 		return invalid(fmt.Sprintf(MsgRecordType, objectType))
 	}
+	if ts, defined := v.schemaTypes().types.Get(objectType); t.Name == "" && (!defined || ts.custom == nil) {
+		return invalid(fmt.Sprintf("custom object type %s is not defined", objectType))
+	}
 	return nil
 }
 
@@ -586,7 +625,7 @@ func withWrites(r *record, props map[string]string, now int64) *record {
 // unique index against old (the record's previous version, nil for a new
 // one). It returns the new typeRecords, or a conflict.
 func (v *View) putLive(objectType string, tr *typeRecords, id int64, old, r *record) (*typeRecords, error) {
-	decl := v.pt.cfg.UniqueProperties[objectType]
+	decl := v.uniqueDecl(objectType)
 	next := *tr
 	if len(decl) > 0 {
 		keys := uniqueKeys(decl, r)
@@ -612,6 +651,7 @@ func (v *View) putLive(objectType string, tr *typeRecords, id int64, old, r *rec
 		next.unique = idx
 	}
 	next.live = tr.live.Set(id, r)
+	next.lastWrite = max(next.lastWrite, r.newestWrite())
 	return &next, nil
 }
 
@@ -697,14 +737,16 @@ func (tx *Tx) ArchiveRecord(objectType, id string, now time.Time) error {
 	r := *old
 	r.archivedAt = now.UnixMilli()
 	next := *tr
-	for _, k := range uniqueKeys(tx.pt.cfg.UniqueProperties[objectType], old) {
+	for _, k := range uniqueKeys(tx.uniqueDecl(objectType), old) {
 		if holder, ok := next.unique.Get(k); ok && holder == n {
 			next.unique = next.unique.Delete(k)
 		}
 	}
 	next.live = tr.live.Delete(n)
 	next.archived = tr.archived.Set(n, &r)
+	next.lastWrite = max(next.lastWrite, r.archivedAt)
 	tx.setTypeRecords(objectType, &next, recordRowKey(objectType, n))
+	tx.hideAssociations(objectType, n)
 	return nil
 }
 

@@ -53,7 +53,7 @@ func snapshotRecord(objectType string, id int64, r *record, archived bool) Snaps
 		if v := p.hist.value; v != "" {
 			out.Properties[p.name] = v
 		}
-		h := make([]SnapshotValue, 0, p.hist.n)
+		h := make([]SnapshotValue, 0, p.hist.length())
 		for e := range p.hist.entries() {
 			h = append(h, SnapshotValue{Value: e.value, Timestamp: time.UnixMilli(e.at).UTC()})
 		}
@@ -107,7 +107,7 @@ func loadRecord(snap *Snapshot, key string, value []byte) error {
 // buildRecords checks the records of a state document and returns the
 // domain's part. resolve turns an object type spelling into its key, or
 // reports it.
-func buildRecords(cfg *Config, snap *Snapshot, resolve func(in, spelling string) (string, bool), fail func(in, format string, args ...any)) recordsPart {
+func buildRecords(cfg *Config, snap *Snapshot, resolve func(in, spelling string) (string, bool), decl func(typ string) []UniqueProperty, fail func(in, format string, args ...any)) recordsPart {
 	types := map[string]*typeRecords{}
 	typeOf := func(key string) *typeRecords {
 		tr := types[key]
@@ -183,7 +183,7 @@ func buildRecords(cfg *Config, snap *Snapshot, resolve func(in, spelling string)
 				unique[e.typ] = map[string]int64{}
 			}
 			clash := false
-			for _, k := range uniqueKeys(cfg.UniqueProperties[e.typ], e.r) {
+			for _, k := range uniqueKeys(decl(e.typ), e.r) {
 				if other, dup := unique[e.typ][k]; dup {
 					ns, v, _ := strings.Cut(k, "\x00")
 					fail(e.at+".properties", "%s %q is also held by %s %d", ns, v, e.typ, other)
@@ -193,12 +193,13 @@ func buildRecords(cfg *Config, snap *Snapshot, resolve func(in, spelling string)
 			if clash {
 				continue
 			}
-			for _, k := range uniqueKeys(cfg.UniqueProperties[e.typ], e.r) {
+			for _, k := range uniqueKeys(decl(e.typ), e.r) {
 				unique[e.typ][k] = e.id
 			}
 			tr.live = tr.live.Set(e.id, e.r)
 		}
 		tr.next = max(tr.next, e.id+recordIDStep(cfg))
+		tr.lastWrite = max(tr.lastWrite, e.r.newestWrite())
 	}
 	b := immutable.NewSortedMapBuilder[string, *typeRecords](immutable.NewComparer(""))
 	for typ, tr := range types {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mockhub/mockhub/fixtures"
 	"reflect"
 	"slices"
 	"strconv"
@@ -113,6 +114,10 @@ func TestRecordIDs(t *testing.T) {
 				t.Errorf("type %q: %v", typ, err)
 			}
 		}
+		if _, err := p.createRecord("2-123", nil, t0); kindOf(err) != KindInvalid {
+			t.Errorf("undefined custom object type: %v", err)
+		}
+		defineWidget(t, p)
 		if got := mustCreate(t, p, "2-123", nil); got == "" {
 			t.Fatal("custom object refused")
 		}
@@ -329,6 +334,7 @@ func TestRecordUniqueIndex(t *testing.T) {
 		s := newTestStore(t)
 		s.cfg.UniqueProperties = map[string][]UniqueProperty{"2-123": {{Name: "code"}}}
 		p := s.Portal(1)
+		defineWidget(t, p)
 		first := mustCreate(t, p, "2-123", map[string]string{"code": "A"})
 		if _, err := p.createRecord("2-123", map[string]string{"code": "a"}, t0); err != nil {
 			t.Fatalf("case-sensitive property: %v", err)
@@ -432,6 +438,7 @@ func TestRecordsSnapshotRoundTrip(t *testing.T) {
 	fp := &fakePersister{saved: map[int64]map[[2]string][]byte{}}
 	s.SetPersister(fp)
 	p := s.Portal(3)
+	defineWidget(t, p)
 	a := mustCreate(t, p, "contact", map[string]string{"email": "a@x.com", "firstname": "Ann"})
 	b := mustCreate(t, p, "contact", map[string]string{"email": "b@x.com"})
 	mustCreate(t, p, "2-123", map[string]string{"name": "widget"})
@@ -642,7 +649,8 @@ func TestRecordReadsDuringWrites(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for i := range 200 {
+		// Within MaxHistory, so that the history counts every write.
+		for i := range MaxHistory - 1 {
 			// One transaction: readers see both writes or neither.
 			err := p.Update(func(tx *Tx) error {
 				if _, err := tx.UpdateRecord("contact", id, map[string]string{"firstname": "v" + strconv.Itoa(i+1)}, at(i+1)); err != nil {
@@ -668,4 +676,56 @@ func TestRecordReadsDuringWrites(t *testing.T) {
 		})
 	}
 	<-done
+}
+
+// defineWidget makes custom object type 2-123 ("widget", with text
+// properties name and code) the only thing portal p holds.
+func defineWidget(t testing.TB, p *Portal) {
+	t.Helper()
+	err := p.Update(func(tx *Tx) error {
+		part := buildSchema(p.id, p.cfg, &Snapshot{ObjectTypes: []CustomObjectType{widgetType()}}, func(in, format string, args ...any) {
+			t.Fatalf("%s: "+format, append([]any{in}, args...)...)
+		})
+		tx.set(schemaDomain, part, "2-123")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func widgetType() CustomObjectType {
+	return CustomObjectType{
+		ID: "2-123", Name: "widget", Labels: fixtures.CRMLabels{Singular: "Widget", Plural: "Widgets"}, PrimaryDisplayProperty: "name",
+		Properties: []fixtures.CRMProperty{
+			{Name: "name", Label: "Name", Type: "string", FieldType: "text"},
+			{Name: "code", Label: "Code", Type: "string", FieldType: "text"},
+		},
+	}
+}
+
+func TestHistoryIsBounded(t *testing.T) {
+	p := newTestStore(t).Portal(1)
+	id := mustCreate(t, p, "contact", map[string]string{"firstname": "v0"})
+	const writes = 5*MaxHistory + 3
+	for i := 1; i <= writes; i++ {
+		if _, err := p.updateRecord("contact", id, map[string]string{"firstname": "v" + strconv.Itoa(i)}, t0.Add(time.Duration(i)*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.View(func(v *View) {
+		r, _ := v.Record("contact", id)
+		h := r.PropertyHistory("firstname")
+		if len(h) != MaxHistory || h[0].Value != "v"+strconv.Itoa(writes) || h[MaxHistory-1].Value != "v"+strconv.Itoa(writes-MaxHistory+1) {
+			t.Fatalf("history of %d entries, newest %q, oldest %q", len(h), h[0].Value, h[len(h)-1].Value)
+		}
+		i, _ := r.stored.find("firstname")
+		kept := 0
+		for e := r.stored.props[i].hist; e != nil; e = e.older {
+			kept++
+		}
+		if kept > 2*MaxHistory {
+			t.Fatalf("%d entries kept in memory", kept)
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/benbjohnson/immutable"
+	"github.com/mockhub/mockhub/internal/crm/schema"
 	"github.com/mockhub/mockhub/internal/decode"
 	"github.com/mockhub/mockhub/internal/persist"
 )
@@ -30,6 +31,17 @@ type Snapshot struct {
 	NextRecordIDs map[string]int64 `json:"nextRecordIds,omitempty"`
 	// Records are the portal's CRM records, by object type and id.
 	Records []SnapshotRecord `json:"records,omitempty"`
+	// ObjectTypes are the portal's custom object types.
+	ObjectTypes []CustomObjectType `json:"objectTypes,omitempty"`
+	// PropertyGroups and Properties are the groups and properties the
+	// portal created (or edited, for HubSpot-defined properties), by object
+	// type; archived properties included.
+	PropertyGroups []PropertyGroupInfo `json:"propertyGroups,omitempty"`
+	Properties     []PropertyInfo      `json:"properties,omitempty"`
+	// Associations are the associations between the document's records.
+	Associations []SnapshotAssociation `json:"associations,omitempty"`
+	// Settings are the portal's own settings; absent when none is set.
+	Settings *SnapshotSettings `json:"settings,omitempty"`
 }
 
 // SnapshotLabel is one custom label: its forward type on fromObjectType ->
@@ -155,6 +167,9 @@ func (v *View) snapshot() Snapshot {
 		out.Deferred = append(out.Deferred, *d)
 	}
 	v.snapshotRecords(&out)
+	v.snapshotSchema(&out)
+	v.snapshotAssociations(&out)
+	v.snapshotSettings(&out)
 	return out
 }
 
@@ -185,7 +200,7 @@ func (s *Store) Replace(id int64, snap *Snapshot) error {
 		return invalid(fmt.Sprintf("portalId %d in the document does not match portal %d", snap.PortalID, id),
 			Detail{Message: "portalId does not match the portal being replaced", In: "portalId"})
 	}
-	st, err := s.buildState(snap)
+	st, err := s.buildState(id, snap)
 	if err != nil {
 		return err
 	}
@@ -206,7 +221,7 @@ func (s *Store) Seed(f *Fixtures) error {
 		if _, dup := seeds[snap.PortalID]; dup {
 			return fmt.Errorf("portals[%d]: portal %d is defined twice", i, snap.PortalID)
 		}
-		st, err := s.buildState(&snap)
+		st, err := s.buildState(snap.PortalID, &snap)
 		if err != nil {
 			return fmt.Errorf("portals[%d] (portal %d): %s", i, snap.PortalID, Message(err))
 		}
@@ -241,7 +256,7 @@ func (s *Store) decodeSaved(id int64, data []byte) (*state, error) {
 	if snap.PortalID != id {
 		return nil, fmt.Errorf("document is for portal %d", snap.PortalID)
 	}
-	st, err := s.buildState(snap)
+	st, err := s.buildState(id, snap)
 	if err != nil {
 		return nil, errors.New(Message(err))
 	}
@@ -250,7 +265,7 @@ func (s *Store) decodeSaved(id int64, data []byte) (*state, error) {
 
 // buildState checks a document against every rule the API enforces and
 // turns it into a state.
-func (s *Store) buildState(snap *Snapshot) (*state, error) {
+func (s *Store) buildState(portalID int64, snap *Snapshot) (*state, error) {
 	var details []Detail
 	fail := func(in, format string, args ...any) {
 		details = append(details, Detail{Message: in + ": " + fmt.Sprintf(format, args...), In: in})
@@ -389,7 +404,20 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 		}
 	}
 	deferredPart := buildDeferred(snap.Deferred, fail)
-	recordsPart := buildRecords(&s.cfg, snap, resolve, fail)
+	schemaPart := buildSchema(portalID, &s.cfg, snap, fail)
+	decl := func(typ string) []UniqueProperty {
+		if ts, ok := schemaPart.types.Get(typ); ok {
+			return ts.unique
+		}
+		return s.cfg.UniqueProperties[typ]
+	}
+	recordsPart := buildRecords(&s.cfg, snap, resolve, decl, fail)
+	for typ := range recordsPart.all() {
+		if _, defined := schemaPart.types.Get(typ); schema.IsCustomTypeID(typ) && !defined {
+			fail("records", "records of object type %s, which objectTypes does not define", typ)
+		}
+	}
+	settingsPart := buildSettings(snap.Settings, fail)
 	if len(details) > 0 {
 		return nil, invalid("Invalid portal state: "+details[0].Message, details...)
 	}
@@ -407,5 +435,13 @@ func (s *Store) buildState(snap *Snapshot) (*state, error) {
 	st.parts[limitsDomain.index] = limitPart
 	st.parts[deferredDomain.index] = deferredPart
 	st.parts[recordsDomain.index] = recordsPart
+	st.parts[settingsDomain.index] = settingsPart
+	st.parts[schemaDomain.index] = schemaPart
+	// Associations are checked against the records and labels built above.
+	v := &View{pt: &Portal{id: portalID, cfg: &s.cfg, catalog: s.catalog}, st: st}
+	st.parts[assocDomain.index] = buildAssociations(v, snap, resolve, fail)
+	if len(details) > 0 {
+		return nil, invalid("Invalid portal state: "+details[0].Message, details...)
+	}
 	return st, nil
 }

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	"github.com/mockhub/mockhub/internal/crm/schema"
 )
 
 // Config tunes business rules HubSpot does not publish.
@@ -38,6 +40,13 @@ type Config struct {
 	// UniqueProperties declares, per object type key, the properties whose
 	// values no two live records may share.
 	UniqueProperties map[string][]UniqueProperty
+	// MaxAssociationsPerPair is the hard ceiling on how many records of one
+	// type a record may be associated with (HubSpot's subscription limit
+	// per object pair); configured limits only lower it.
+	MaxAssociationsPerPair int32
+	// Schema is the catalog of CRM object types records are kept for; a
+	// portal's custom properties extend its types (properties.go).
+	Schema *schema.Catalog
 }
 
 // DefaultConfig returns the documented defaults.
@@ -45,6 +54,7 @@ func DefaultConfig() Config {
 	return Config{
 		MaxLimit: 50000, MaxLabelsPerPairing: 10, MaxBatchInputs: 100, FirstLabelTypeID: 100, MaxDeferred: 1000,
 		FirstRecordID: 10_000_000_001, RecordIDStep: 1, UniqueProperties: DefaultUniqueProperties(),
+		MaxAssociationsPerPair: defaultMaxAssociations,
 	}
 }
 

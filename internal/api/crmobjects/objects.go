@@ -1,6 +1,8 @@
 package crmobjects
 
 import (
+	"time"
+
 	"errors"
 	"net/http"
 	"net/url"
@@ -27,8 +29,8 @@ const (
 
 // objects serves the record operations.
 type objects struct {
-	schema *schema.Catalog
-	clock  clock.Clock
+	clock     clock.Clock
+	searchLag time.Duration
 }
 
 // input is the body of objects-create and objects-update. Values are
@@ -37,15 +39,20 @@ type input struct {
 	Properties map[string]any `json:"properties"`
 }
 
-// objectType returns the schema type of the call's path. The router has
-// already refused spellings no object type has; a type mockhub keeps no
-// records for (products, custom objects) gets the same answer.
+// objectType returns the portal's type of the call's path: a catalog type
+// with the portal's custom properties, or one of its custom object types.
+// The router has already refused spellings no object type can have; a type
+// mockhub keeps no records for (products) or a custom object type the
+// portal does not define gets the same answer.
 func (o objects) objectType(c *endpoint.Call) (*schema.ObjectType, error) {
-	t := endpoint.Value[objecttype.Type](c, "objectType")
-	if st, ok := o.schema.Type(t.Key()); ok {
-		return st, nil
-	}
 	raw := c.Param("objectType")
+	key := endpoint.Value[objecttype.Type](c, "objectType").Key()
+	var t *schema.ObjectType
+	ok := false
+	c.Portal().View(func(v *store.View) { t, ok = v.ObjectType(key) })
+	if ok {
+		return t, nil
+	}
 	msg := msgUnknownTypeAt + raw
 	return nil, apierr.Validation(msg, apierr.Detail{Message: msg, In: "objectType"})
 }

@@ -100,6 +100,8 @@ func (s searchSchema) Searchable() []string { return s.t.SearchableProperties() 
 type searchIndex struct {
 	v *store.View
 	t *schema.ObjectType
+	// asOf, when set, is the time a lagging search sees the records as of.
+	asOf time.Time
 }
 
 func (x searchIndex) Lookup(property, value string) ([]search.Record, bool) {
@@ -109,13 +111,18 @@ func (x searchIndex) Lookup(property, value string) ([]search.Record, bool) {
 			return nil, false
 		}
 		r, ok := x.v.Record(x.t.Key(), value)
+		if !x.asOf.IsZero() {
+			r, ok = x.v.RecordAsOf(x.t.Key(), value, x.asOf)
+		}
 		if !ok || r.Archived {
 			// Ids are unique: no other record can hold this one.
 			return nil, true
 		}
 		return []search.Record{searchRecord{x.t, r}}, true
 	}
-	if !x.t.IsUnique(property) {
+	// The unique index holds today's values: as of a past time, the holder
+	// of a value may be a record changed since, which only a scan finds.
+	if !x.asOf.IsZero() || !x.t.IsUnique(property) {
 		return nil, false
 	}
 	// A miss may mean the store does not index the property: scan then.
@@ -147,6 +154,37 @@ func liveRecords(v *store.View, t *schema.ObjectType) iter.Seq[search.Record] {
 			after = next
 		}
 	}
+}
+
+// recordsAsOf walks every record of t that was live at asOf, as it was
+// then, in creation order.
+func recordsAsOf(v *store.View, t *schema.ObjectType, asOf time.Time) iter.Seq[search.Record] {
+	return func(yield func(search.Record) bool) {
+		for r := range v.RecordsAsOf(t.Key(), asOf) {
+			if !yield(searchRecord{t, r}) {
+				return
+			}
+		}
+	}
+}
+
+// searchAsOf returns the time search sees the portal's records as of, and
+// false when it sees them as they are now. With a lag (the portal's
+// setting, else the server's), a search sees each record as it was lag ago,
+// as HubSpot's index shows writes after a delay: a record created since is
+// not found, one changed since is found (and shown) by its values then, one
+// archived since is still found. When no record of the type was written
+// since, the records are as they were then and the current ones are read.
+func (o objects) searchAsOf(v *store.View, t *schema.ObjectType) (time.Time, bool) {
+	lag := o.searchLag
+	if s := v.Settings().SearchLag; s != nil {
+		lag = *s
+	}
+	if lag <= 0 {
+		return time.Time{}, false
+	}
+	asOf := o.clock.Now().Add(-lag)
+	return asOf, v.RecordsChangedSince(t.Key(), asOf)
 }
 
 // decodeSearch turns the validated body into a search request. The
@@ -216,6 +254,9 @@ func searchError(err error) error {
 //     misspelt name does not silently match nothing; this also refuses the
 //     associations.{type} pseudo-property, which mockhub does not serve;
 //     unknown names in `properties` are ignored, as on reads;
+//   - with a search lag (searchAsOf), search sees the records as they were
+//     lag ago, and renders them so: the lag HubSpot's docs warn of, on
+//     purpose;
 //   - results are rendered as a list renders them, with paging.next.after
 //     (an integer offset) only when another page exists, and no link: the
 //     next page is the same POST with a new body.
@@ -237,7 +278,11 @@ func (o objects) search(c *endpoint.Call, body *any) (endpoint.Reply, error) {
 	}
 	var res search.Result
 	c.Portal().View(func(v *store.View) {
-		res, err = search.Search(req, searchSchema{t}, liveRecords(v, t), search.Options{Index: searchIndex{v, t}})
+		all, idx := liveRecords(v, t), searchIndex{v: v, t: t}
+		if asOf, lagged := o.searchAsOf(v, t); lagged {
+			all, idx.asOf = recordsAsOf(v, t, asOf), asOf
+		}
+		res, err = search.Search(req, searchSchema{t}, all, search.Options{Index: idx})
 	})
 	if err != nil {
 		return endpoint.Reply{}, searchError(err)

@@ -132,6 +132,10 @@ type ObjectType struct {
 	SingularLabel          string
 	PluralLabel            string
 	PrimaryDisplayProperty string
+	// Custom is true for a portal's own object type (2-N), whose
+	// FullyQualifiedName (p{portalId}_{name}) also names it in paths.
+	Custom             bool
+	FullyQualifiedName string
 	// PipelineProperty and StageProperty name the properties holding a
 	// record's pipeline and stage ("pipeline"/"dealstage" for deals,
 	// "hs_pipeline"/"hs_pipeline_stage" for tickets); empty for types
