@@ -325,6 +325,26 @@ export default async function records({ client, check, rejects }) {
     await rejects(contacts.searchApi.doSearch({ limit: 10, after: "10000" }), 400, "VALIDATION_ERROR");
   });
 
+  await check("contacts: basicApi.merge (200) and purge (204)", async () => {
+    const [ann, annB] = (
+      await contacts.batchApi.create({
+        inputs: [{ properties: { email: "ann@example.com" } }, { properties: { email: "ann.b@example.com", lastname: "Baker" } }],
+      })
+    ).results.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+    const merged = await contacts.basicApi.merge({ primaryObjectId: ann.id, objectIdToMerge: annB.id });
+    assert.equal(merged.id, ann.id);
+    assert.equal(merged.properties.lastname, "Baker", "a value only the merged record had");
+    assert.equal(merged.properties.hs_additional_emails, "ann.b@example.com");
+    await rejects(contacts.basicApi.getById(annB.id), 404, "OBJECT_NOT_FOUND");
+    const byOldEmail = await contacts.basicApi.getById("ann.b@example.com", ["email"], undefined, undefined, false, "email");
+    assert.equal(byOldEmail.id, ann.id);
+    await rejects(contacts.basicApi.merge({ primaryObjectId: ann.id, objectIdToMerge: "999999999" }), 404, "OBJECT_NOT_FOUND");
+    assert.equal(await contacts.basicApi.purge({ objectId: "ann@example.com", idProperty: "email" }), undefined);
+    await rejects(contacts.basicApi.getById(ann.id), 404, "OBJECT_NOT_FOUND");
+    const archived = await contacts.basicApi.getPage(100, undefined, undefined, undefined, undefined, true);
+    assert.ok(!archived.results.some((r) => r.id === ann.id), "a purged record is not even archived");
+  });
+
   // Companies, deals, tickets: the same client shapes through their own
   // discovery objects, and each type's own rules.
   await check("companies: create, read, update, search, getAll", async () => {
