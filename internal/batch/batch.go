@@ -305,8 +305,12 @@ func apply[In, Out any](spec Spec[In, Out], c *endpoint.Call, tx *store.Tx, inpu
 			})
 			continue
 		}
+		// An input that fails halfway (a record created, then one of its
+		// associations refused) leaves nothing behind.
+		sp := tx.Savepoint()
 		res, ierr := spec.Apply(c, tx, in)
 		if ierr != nil {
+			tx.Rollback(sp)
 			out.failures = append(out.failures, fromStore(i, ierr))
 			continue
 		}

@@ -726,3 +726,28 @@ func TestBatchConcurrentDeferAndSettle(t *testing.T) {
 		t.Errorf("applied %q, %d pending", h.applied(), h.run.Pending(portalID))
 	}
 }
+
+// TestBatchFailedInputLeavesNothing: an input that writes and then fails is
+// rolled back, and the inputs after it see the state before it.
+func TestBatchFailedInputLeavesNothing(t *testing.T) {
+	spec := digitSpec()
+	apply := spec.Apply
+	spec.Apply = func(c *endpoint.Call, tx *store.Tx, in digit) (int, *store.InputError) {
+		if in.N != 9 {
+			return apply(c, tx, in)
+		}
+		// Halfway: the limit is purged, then the input fails.
+		if _, ierr := tx.ApplyLimit(store.LimitPurge, pair, store.LimitInput{Category: "HUBSPOT_DEFINED", TypeID: 279}); ierr != nil {
+			return 0, ierr
+		}
+		return 0, &store.InputError{Kind: store.KindInvalid, Message: "nine fails halfway"}
+	}
+	h := newHarness(t, 100, spec)
+	a := h.send(multiStatus, "", 1, 9, 3)
+	if a.status != 207 {
+		t.Fatalf("got %d %s", a.status, a.body)
+	}
+	if got := h.applied(); got != "13" {
+		t.Fatalf("applied %q, want 13: the failed input's write was kept", got)
+	}
+}

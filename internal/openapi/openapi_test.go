@@ -17,8 +17,9 @@ func TestEmbeddedDocumentsLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 9 association schema operations (not in v3), 13 object operations,
-	// 4 pipeline operations and 13 properties operations (none in v4).
-	want := map[string]int{"v3": 30, "v4": 9, "2025-09": 39, "2026-03": 39, "2026-09": 39}
+	// 4 pipeline operations and 13 properties operations (none in v4), and
+	// 5 legacy association operations (v3 only).
+	want := map[string]int{"v3": 35, "v4": 9, "2025-09": 39, "2026-03": 39, "2026-09": 39}
 	perVersion := map[string]int{}
 	for _, op := range ops {
 		perVersion[op.Document.Version]++
@@ -64,6 +65,10 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 		"2026-09 objects-batch-create": {201, false},
 		"2026-09 objects-batch-update": {200, false},
 		"v3 objects-batch-archive":     {204, false},
+		// Legacy v3 associations (HUBSPOT-RECORDS.md §3.1).
+		"v3 associations-v3-batch-create":  {201, true},
+		"v3 associations-v3-batch-read":    {200, true},
+		"v3 associations-v3-batch-archive": {204, false},
 		// Property batches keep 207 in every version.
 		"2026-09 properties-batch-create":  {201, true},
 		"v3 properties-batch-read":         {200, true},
@@ -79,7 +84,7 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 		}
 		// Batch-ness comes from the contract (an "inputs" array in the
 		// body), never from the path.
-		if wantBatch := strings.HasPrefix(op.ID, "limits-batch-") || strings.HasPrefix(op.ID, "objects-batch-") || strings.HasPrefix(op.ID, "properties-batch-"); op.Batch != wantBatch {
+		if wantBatch := strings.Contains(op.ID, "-batch-"); op.Batch != wantBatch {
 			t.Errorf("%s: batch = %v, want %v", key, op.Batch, wantBatch)
 		}
 		if op.ID == "labels-list" {

@@ -17,6 +17,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/mockhub/mockhub/internal/api/associationschema"
+	"github.com/mockhub/mockhub/internal/api/crmassociationsv3"
 	"github.com/mockhub/mockhub/internal/api/crmobjects"
 	"github.com/mockhub/mockhub/internal/api/crmpipelines"
 	"github.com/mockhub/mockhub/internal/api/crmproperties"
@@ -207,6 +208,7 @@ func (s *Server) registry() *endpoint.Registry {
 	crmobjects.Register(reg, crmobjects.Deps{Clock: s.clock, Batches: s.batches, SearchLag: s.cfg.SearchLag})
 	crmpipelines.Register(reg)
 	crmproperties.Register(reg, crmproperties.Deps{Clock: s.clock, Batches: s.batches})
+	crmassociationsv3.Register(reg, crmassociationsv3.Deps{Batches: s.batches})
 	return reg
 }
 

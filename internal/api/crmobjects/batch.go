@@ -48,6 +48,7 @@ type readBody struct {
 // createInput is an input of batch create.
 type createInput struct {
 	Properties         map[string]any `json:"properties"`
+	Associations       []assocInput   `json:"associations,omitempty"`
 	ObjectWriteTraceID string         `json:"objectWriteTraceId,omitempty"`
 }
 
@@ -113,7 +114,7 @@ func inputError(err error, context map[string][]string) *store.InputError {
 	if kind == store.KindInternal {
 		msg = apierr.MsgInternal
 	}
-	return &store.InputError{Kind: kind, Message: msg, Context: context}
+	return &store.InputError{Kind: kind, Message: msg, Context: withStoreContext(err, context)}
 }
 
 // missing is the failure of an input whose id names no record: merged into
@@ -205,15 +206,22 @@ func newValues(t *schema.ObjectType, props map[string]string) map[string]string 
 	return values
 }
 
-// createIn creates one record of a batch inside tx.
-func (o objects) createIn(c *endpoint.Call, tx *store.Tx, t *schema.ObjectType, properties map[string]any) (written, error) {
+// createIn creates one record of a batch inside tx, with its associations.
+func (o objects) createIn(c *endpoint.Call, tx *store.Tx, t *schema.ObjectType, properties map[string]any, assocs []assocInput) (written, error) {
 	props, err := o.checkWrite(c, t, nil, &input{Properties: properties})
 	if err != nil {
 		return written{}, err
 	}
+	// A refused association undoes the record's creation, while the batch's
+	// other inputs go on.
+	sp := tx.Savepoint()
 	rec, err := tx.CreateRecord(t.Key(), newValues(t, props), o.clock.Now())
 	if err != nil {
 		return written{}, conflictOnly(err)
+	}
+	if err := associateNew(tx, t, rec.ID, assocs); err != nil {
+		tx.Rollback(sp)
+		return written{}, err
 	}
 	return written{rec: rec, names: selectAll(t, rec), created: true}, nil
 }
@@ -247,7 +255,7 @@ func (o objects) batchCreate(c *endpoint.Call, _ *batch.Body[createInput]) (batc
 	}
 	return batch.Spec[createInput, written]{
 		Apply: func(c *endpoint.Call, tx *store.Tx, in createInput) (written, *store.InputError) {
-			w, err := o.createIn(c, tx, t, in.Properties)
+			w, err := o.createIn(c, tx, t, in.Properties, in.Associations)
 			if err != nil {
 				return written{}, inputError(err, traceContext(in.ObjectWriteTraceID))
 			}
@@ -353,7 +361,7 @@ func (o objects) upsertIn(c *endpoint.Call, tx *store.Tx, t *schema.ObjectType, 
 		props[k] = v
 	}
 	props[idProperty] = raw
-	return o.createIn(c, tx, t, props)
+	return o.createIn(c, tx, t, props, nil)
 }
 
 func (o objects) batchArchive(c *endpoint.Call, _ *batch.Body[idInput]) (batch.Spec[idInput, struct{}], error) {

@@ -37,6 +37,8 @@ type objects struct {
 // strings, numbers, booleans or null (the contract says which).
 type input struct {
 	Properties map[string]any `json:"properties"`
+	// Associations is taken by a create only (associations.go).
+	Associations []assocInput `json:"associations"`
 }
 
 // objectType returns the portal's type of the call's path: a catalog type
@@ -139,6 +141,10 @@ func (o objects) list(c *endpoint.Call) (endpoint.Reply, error) {
 	}
 	q := c.Query()
 	opts := optionsOf(q)
+	targets, err := assocTargets(c)
+	if err != nil {
+		return endpoint.Reply{}, err
+	}
 	limit := defaultLimit
 	if s := q.Get("limit"); s != "" {
 		// The contract has checked it is an int32.
@@ -152,13 +158,23 @@ func (o objects) list(c *endpoint.Call) (endpoint.Reply, error) {
 
 	var page []store.Record
 	var next string
+	var embedded []map[string]assocList
 	c.Portal().View(func(v *store.View) {
 		page, next = v.Records(t.Key(), q.Get("after"), limit, opts.archived)
+		if len(targets) > 0 {
+			e := newEmbedder(v, targets)
+			for _, r := range page {
+				embedded = append(embedded, e.of(t, r))
+			}
+		}
 	})
 	out := pageBody{Results: make([]objectBody, 0, len(page))}
 	names := selectRead(t, opts.properties)
-	for _, r := range page {
+	for i, r := range page {
 		out.Results = append(out.Results, render(t, r, names, opts.history))
+		if embedded != nil {
+			out.Results[i].Associations = embedded[i]
+		}
 	}
 	if next != "" {
 		out.Paging = &paging{Next: nextPage{After: next, Link: nextLink(c, next)}}
@@ -185,7 +201,12 @@ func (o objects) read(c *endpoint.Call) (endpoint.Reply, error) {
 	q := c.Query()
 	opts := optionsOf(q)
 	raw := objectID(c)
+	targets, err := assocTargets(c)
+	if err != nil {
+		return endpoint.Reply{}, err
+	}
 	var rec store.Record
+	var embedded map[string]assocList
 	c.Portal().View(func(v *store.View) {
 		var id string
 		if id, err = recordID(v, t, raw, q.Get("idProperty")); err != nil {
@@ -194,12 +215,16 @@ func (o objects) read(c *endpoint.Call) (endpoint.Reply, error) {
 		var ok bool
 		if rec, ok = v.Record(t.Key(), id); !ok || rec.Archived != opts.archived {
 			err = notFound(raw, false)
+			return
 		}
+		embedded = newEmbedder(v, targets).of(t, rec)
 	})
 	if err != nil {
 		return endpoint.Reply{}, err
 	}
-	return endpoint.Reply{Status: http.StatusOK, Body: render(t, rec, selectRead(t, opts.properties), opts.history)}, nil
+	body := render(t, rec, selectRead(t, opts.properties), opts.history)
+	body.Associations = embedded
+	return endpoint.Reply{Status: http.StatusOK, Body: body}, nil
 }
 
 func (o objects) create(c *endpoint.Call, in *input) (endpoint.Reply, error) {
@@ -215,8 +240,10 @@ func (o objects) create(c *endpoint.Call, in *input) (endpoint.Reply, error) {
 	var rec store.Record
 	err = c.Portal().Update(func(tx *store.Tx) error {
 		var err error
-		rec, err = tx.CreateRecord(t.Key(), values, o.clock.Now())
-		return err
+		if rec, err = tx.CreateRecord(t.Key(), values, o.clock.Now()); err != nil {
+			return err
+		}
+		return associateNew(tx, t, rec.ID, in.Associations)
 	})
 	if err != nil {
 		return endpoint.Reply{}, conflictOnly(err)

@@ -20,6 +20,8 @@ type objectBody struct {
 	UpdatedAt             string                    `json:"updatedAt"`
 	Archived              bool                      `json:"archived"`
 	ArchivedAt            string                    `json:"archivedAt,omitempty"`
+	// Associations is embedded by reads and lists that ask (associations.go).
+	Associations map[string]assocList `json:"associations,omitempty"`
 }
 
 // historyValue is one value a property held (ValueWithTimestamp).

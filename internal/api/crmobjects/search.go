@@ -220,6 +220,9 @@ func unknownProperties(t *schema.ObjectType, req *search.Request) error {
 	}
 	for g, group := range req.FilterGroups {
 		for f, filter := range group.Filters {
+			if isAssocProperty(filter.PropertyName) {
+				continue // assocFiltersOf checks it
+			}
 			check(filter.PropertyName, fmt.Sprintf("filterGroups[%d].filters[%d].propertyName", g, f))
 		}
 	}
@@ -251,9 +254,9 @@ func searchError(err error) error {
 // records of a type. Choices where the reference is silent:
 //   - a filter or sort on a property the type does not have is refused with
 //     400 VALIDATION_ERROR (code PROPERTY_DOESNT_EXIST, as for writes), so a
-//     misspelt name does not silently match nothing; this also refuses the
-//     associations.{type} pseudo-property, which mockhub does not serve;
-//     unknown names in `properties` are ignored, as on reads;
+//     misspelt name does not silently match nothing (the associations.{type}
+//     pseudo-property is served by associations.go); unknown names in
+//     `properties` are ignored, as on reads;
 //   - with a search lag (searchAsOf), search sees the records as they were
 //     lag ago, and renders them so: the lag HubSpot's docs warn of, on
 //     purpose;
@@ -282,7 +285,16 @@ func (o objects) search(c *endpoint.Call, body *any) (endpoint.Reply, error) {
 		if asOf, lagged := o.searchAsOf(v, t); lagged {
 			all, idx.asOf = recordsAsOf(v, t, asOf), asOf
 		}
-		res, err = search.Search(req, searchSchema{t}, all, search.Options{Index: idx})
+		var sch search.Schema = searchSchema{t}
+		var index search.Index = idx
+		var af *assocFilters
+		if af, err = assocFiltersOf(v, t, req); err != nil {
+			return
+		}
+		if af != nil {
+			sch, all, index = af.wrap(v, t, sch, all, idx)
+		}
+		res, err = search.Search(req, sch, all, search.Options{Index: index})
 	})
 	if err != nil {
 		return endpoint.Reply{}, searchError(err)
@@ -291,9 +303,9 @@ func (o objects) search(c *endpoint.Call, body *any) (endpoint.Reply, error) {
 	out := searchPage{Total: res.Total, Results: make([]objectBody, 0, len(res.Results))}
 	for _, r := range res.Results {
 		// Every record the engine sees comes from liveRecords or
-		// searchIndex, both of which hand it searchRecords.
-		if sr, ok := r.(searchRecord); ok {
-			out.Results = append(out.Results, render(t, sr.r, names, nil))
+		// searchIndex (wrapped by associations.go for association filters).
+		if rec, ok := recordOf(r); ok {
+			out.Results = append(out.Results, render(t, rec, names, nil))
 		}
 	}
 	if res.After != "" {
