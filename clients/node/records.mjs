@@ -371,6 +371,30 @@ export default async function records({ client, check, rejects }) {
     assert.deepEqual(all.map((r) => r.properties.name).sort(), ["Acme", "Globex", "Initech"]);
   });
 
+  await check("associations in record calls: create with one, read it back, search by it", async () => {
+    const company = await client.crm.companies.basicApi.create({ properties: { name: "Linked" } });
+    const c = await contacts.basicApi.create({
+      properties: { email: "linked@example.com" },
+      associations: [{ to: { id: company.id }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 279 }] }],
+    });
+    const read = await contacts.basicApi.getById(c.id, ["email"], undefined, ["companies"]);
+    assert.deepEqual(read.associations.companies.results.map((a) => a.id), [company.id]);
+    assert.ok(read.associations.companies.results[0].type);
+    const found = await contacts.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: "associations.company", operator: "EQ", value: company.id }] }],
+    });
+    assert.deepEqual(found.results.map((r) => r.id), [c.id]);
+    const body = await rejects(
+      contacts.basicApi.create({
+        properties: { email: "dangling@example.com" },
+        associations: [{ to: { id: "999999999" }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 279 }] }],
+      }),
+      400,
+      "VALIDATION_ERROR",
+    );
+    assert.equal(body.message, "One or more associations are invalid");
+  });
+
   await check("deals: pipeline stages are checked; amount compares as a number", async () => {
     const deals = client.crm.deals;
     const big = await deals.basicApi.create({ properties: { dealname: "Big", amount: "1500.50", pipeline: "default", dealstage: "appointmentscheduled" } });
