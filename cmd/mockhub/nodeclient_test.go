@@ -11,7 +11,8 @@ import (
 )
 
 // TestOfficialNodeClient drives the real binary with HubSpot's official Node
-// client (@hubspot/api-client, clients/node/check.mjs). It needs Node.js and
+// client (@hubspot/api-client, clients/node/check.mjs: association labels and
+// limits, then records in clients/node/records.mjs). It needs Node.js and
 // `npm ci` in clients/node; .ci/run does both and sets
 // MOCKHUB_REQUIRE_NODE_CLIENT=1 so that a missing client fails instead of
 // skipping.
