@@ -11,9 +11,10 @@ import (
 )
 
 // TestOfficialNodeClient drives the real binary with HubSpot's official Node
-// client (@hubspot/api-client, clients/node/check.mjs: association labels and
-// limits, then records in clients/node/records.mjs). It needs Node.js and
-// `npm ci` in clients/node; .ci/run does both and sets
+// client (@hubspot/api-client): clients/node/check.mjs (association labels
+// and limits, then records in clients/node/records.mjs and the schema APIs
+// in schema.mjs) and check-associations.mjs (association records). It needs
+// Node.js and `npm ci` in clients/node; .ci/run does both and sets
 // MOCKHUB_REQUIRE_NODE_CLIENT=1 so that a missing client fails instead of
 // skipping.
 func TestOfficialNodeClient(t *testing.T) {
@@ -34,14 +35,17 @@ func TestOfficialNodeClient(t *testing.T) {
 		t.Skip(why)
 	}
 	p := start(t, binary(t), t.TempDir())
-	cmd := exec.Command(node, "check.mjs")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "MOCKHUB_URL=http://"+p.addr)
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), " passed, 0 failed") {
-		t.Fatalf("node client check: %v\n%s\nserver log:\n%s", err, out, p.log())
+	// Each script uses a token of its own, so they share the binary but not a portal.
+	for _, script := range []string{"check.mjs", "check-associations.mjs"} {
+		cmd := exec.Command(node, script)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "MOCKHUB_URL=http://"+p.addr)
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), " passed, 0 failed") {
+			t.Fatalf("node client %s: %v\n%s\nserver log:\n%s", script, err, out, p.log())
+		}
+		t.Logf("%s: %s", script, strings.TrimSpace(string(out)))
 	}
-	t.Logf("%s", strings.TrimSpace(string(out)))
 }
 
 // notice tells whoever runs the tests something they should act on, even in a
