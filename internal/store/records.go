@@ -410,6 +410,60 @@ func toRecord(objectType string, id int64, r *record, archived bool) Record {
 	return out
 }
 
+// Value returns the current value of property name, false when it has
+// none. It reads the stored record when Properties was not filled
+// (LiveRecords), so a walk over many records copies none of them.
+func (r Record) Value(name string) (string, bool) {
+	if r.Properties != nil || r.stored == nil {
+		v, ok := r.Properties[name]
+		return v, ok && v != ""
+	}
+	v := r.stored.value(name)
+	return v, v != ""
+}
+
+// Stored is a live record as it is stored, for walks that read a few values
+// of many records (search): it copies nothing until Record is called.
+type Stored struct {
+	id int64
+	r  *record
+}
+
+// ID is the record's id.
+func (s Stored) ID() string { return strconv.FormatInt(s.id, 10) }
+
+// Value returns the current value of property name, false when it has none.
+func (s Stored) Value(name string) (string, bool) {
+	v := s.r.value(name)
+	return v, v != ""
+}
+
+// CreatedAt and UpdatedAt are the record's times.
+func (s Stored) CreatedAt() time.Time { return time.UnixMilli(s.r.created).UTC() }
+func (s Stored) UpdatedAt() time.Time { return time.UnixMilli(s.r.updated).UTC() }
+
+// Record returns the record as Record and Records return it.
+func (s Stored) Record(objectType string) Record { return toRecord(objectType, s.id, s.r, false) }
+
+// LiveRecords yields every live record of objectType in id order, as
+// stored: search walks every record with it, so a full scan copies only
+// the records it returns.
+func (v *View) LiveRecords(objectType string) iter.Seq[Stored] {
+	return func(yield func(Stored) bool) {
+		tr, ok := v.typeRecords(objectType)
+		if !ok {
+			return
+		}
+		it := tr.live.Iterator()
+		for !it.Done() {
+			id, r, _ := it.Next()
+			if !yield(Stored{id, r}) {
+				return
+			}
+		}
+	}
+}
+
 // Record returns record id of objectType, archived or not (Record.Archived
 // tells). An id that is not a record id is not found.
 func (v *View) Record(objectType, id string) (Record, bool) {

@@ -316,7 +316,7 @@ type assocRecord struct {
 
 func (r assocRecord) Value(property string) (string, bool) {
 	if isAssocProperty(property) {
-		return r.af.value(r.r.ID, property)
+		return r.af.value(r.ID(), property)
 	}
 	return r.searchRecord.Value(property)
 }
@@ -362,7 +362,7 @@ func (x assocIndex) Lookup(property, value string) ([]search.Record, bool) {
 			continue
 		}
 		if r, ok := x.v.Record(x.t.Key(), id); ok && !r.Archived {
-			out = append(out, assocRecord{searchRecord{x.t, r}, x.af})
+			out = append(out, assocRecord{found(x.t, r), x.af})
 		}
 	}
 	return out, true
@@ -387,9 +387,9 @@ func (af *assocFilters) wrap(v *store.View, t *schema.ObjectType, sch search.Sch
 func recordOf(r search.Record) (store.Record, bool) {
 	switch x := r.(type) {
 	case searchRecord:
-		return x.r, true
+		return x.record(), true
 	case assocRecord:
-		return x.r, true
+		return x.record(), true
 	}
 	return store.Record{}, false
 }

@@ -43,24 +43,54 @@ type searchNext struct {
 // and the values HubSpot derives from its id and timestamps.
 type searchRecord struct {
 	t *schema.ObjectType
-	r store.Record
+	// rec is a record read whole (an index lookup, a lagged search); s a
+	// record walked as stored, when rec is nil.
+	rec *store.Record
+	s   store.Stored
 }
 
-func (s searchRecord) ID() string           { return s.r.ID }
-func (s searchRecord) CreatedAt() time.Time { return s.r.CreatedAt }
+// found is a searchRecord of a record read whole.
+func found(t *schema.ObjectType, r store.Record) searchRecord { return searchRecord{t: t, rec: &r} }
+
+func (s searchRecord) ID() string {
+	if s.rec != nil {
+		return s.rec.ID
+	}
+	return s.s.ID()
+}
+
+func (s searchRecord) CreatedAt() time.Time {
+	if s.rec != nil {
+		return s.rec.CreatedAt
+	}
+	return s.s.CreatedAt()
+}
+
+// record is the record as a read renders it.
+func (s searchRecord) record() store.Record {
+	if s.rec != nil {
+		return *s.rec
+	}
+	return s.s.Record(s.t.Key())
+}
 
 // Value is the property's value as a read would render it.
 func (s searchRecord) Value(property string) (string, bool) {
 	switch property {
 	case "createdate", "hs_createdate":
-		return s.derived(property, endpoint.FormatTime(s.r.CreatedAt))
+		return s.derived(property, endpoint.FormatTime(s.CreatedAt()))
 	case "lastmodifieddate", "hs_lastmodifieddate":
-		return s.derived(property, endpoint.FormatTime(s.r.UpdatedAt))
+		if s.rec != nil {
+			return s.derived(property, endpoint.FormatTime(s.rec.UpdatedAt))
+		}
+		return s.derived(property, endpoint.FormatTime(s.s.UpdatedAt()))
 	case "hs_object_id", "hs_all_contact_vids", "hs_ticket_id":
-		return s.derived(property, s.r.ID)
+		return s.derived(property, s.ID())
 	}
-	v, ok := s.r.Properties[property]
-	return v, ok && v != ""
+	if s.rec != nil {
+		return s.rec.Value(property)
+	}
+	return s.s.Value(property)
 }
 
 // derived answers a mirrored property, which exists only where the type has
@@ -118,7 +148,7 @@ func (x searchIndex) Lookup(property, value string) ([]search.Record, bool) {
 			// Ids are unique: no other record can hold this one.
 			return nil, true
 		}
-		return []search.Record{searchRecord{x.t, r}}, true
+		return []search.Record{found(x.t, r)}, true
 	}
 	// The unique index holds today's values: as of a past time, the holder
 	// of a value may be a record changed since, which only a scan finds.
@@ -134,24 +164,17 @@ func (x searchIndex) Lookup(property, value string) ([]search.Record, bool) {
 	if !ok || r.Archived {
 		return nil, false
 	}
-	return []search.Record{searchRecord{x.t, r}}, true
+	return []search.Record{found(x.t, r)}, true
 }
 
-// liveRecords walks every live record of t in creation order.
+// liveRecords walks every live record of t in creation order, reading
+// their values where they are stored (recordOf fills the few returned).
 func liveRecords(v *store.View, t *schema.ObjectType) iter.Seq[search.Record] {
 	return func(yield func(search.Record) bool) {
-		after := ""
-		for {
-			page, next := v.Records(t.Key(), after, searchPageSize, false)
-			for _, r := range page {
-				if !yield(searchRecord{t, r}) {
-					return
-				}
-			}
-			if next == "" {
+		for r := range v.LiveRecords(t.Key()) {
+			if !yield(searchRecord{t: t, s: r}) {
 				return
 			}
-			after = next
 		}
 	}
 }
@@ -161,7 +184,7 @@ func liveRecords(v *store.View, t *schema.ObjectType) iter.Seq[search.Record] {
 func recordsAsOf(v *store.View, t *schema.ObjectType, asOf time.Time) iter.Seq[search.Record] {
 	return func(yield func(search.Record) bool) {
 		for r := range v.RecordsAsOf(t.Key(), asOf) {
-			if !yield(searchRecord{t, r}) {
+			if !yield(found(t, r)) {
 				return
 			}
 		}
