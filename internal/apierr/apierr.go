@@ -198,6 +198,36 @@ func FromInput(e store.InputError) BatchError {
 	return NewBatchError(category(e.Kind), e.Message, e.Context)
 }
 
+// AsInput turns the error a single operation would answer into the failure
+// of one batch input: its kind from the status, its message (ours for an
+// internal error), its context with context's entries added (they name the
+// input).
+func AsInput(err error, context map[string][]string) *store.InputError {
+	e := From(err)
+	var kind store.ErrorKind
+	switch e.Status {
+	case http.StatusBadRequest:
+		kind = store.KindInvalid
+	case http.StatusNotFound:
+		kind = store.KindNotFound
+	case http.StatusConflict:
+		kind = store.KindConflict
+	default:
+		return &store.InputError{Kind: store.KindInternal, Message: MsgInternal, Context: context}
+	}
+	if len(e.Context) == 0 {
+		return &store.InputError{Kind: kind, Message: e.Message, Context: context}
+	}
+	out := make(map[string][]string, len(e.Context)+len(context))
+	for k, v := range e.Context {
+		out[k] = v
+	}
+	for k, v := range context {
+		out[k] = v
+	}
+	return &store.InputError{Kind: kind, Message: e.Message, Context: out}
+}
+
 // Validation is a 400 VALIDATION_ERROR.
 func Validation(message string, details ...Detail) *Error {
 	return &Error{Status: http.StatusBadRequest, Category: CategoryValidation, Message: message, Errors: details}

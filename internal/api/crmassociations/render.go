@@ -2,7 +2,6 @@ package crmassociations
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -219,20 +218,4 @@ func hasHeader(c *endpoint.Call, header string) bool {
 
 // inputError turns the error the store (or a single operation) answers
 // into the failure of one batch input, keeping its message and context.
-func inputError(err error) *store.InputError {
-	e := apierr.From(err)
-	kind := store.KindInternal
-	switch e.Status {
-	case http.StatusBadRequest:
-		kind = store.KindInvalid
-	case http.StatusNotFound:
-		kind = store.KindNotFound
-	case http.StatusConflict:
-		kind = store.KindConflict
-	}
-	msg := e.Message
-	if kind == store.KindInternal {
-		msg = apierr.MsgInternal
-	}
-	return &store.InputError{Kind: kind, Message: msg, Context: e.Context}
-}
+func inputError(err error) *store.InputError { return apierr.AsInput(err, nil) }

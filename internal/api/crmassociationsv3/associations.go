@@ -144,26 +144,7 @@ func typeOf(v *store.View, p store.Pair, name string) (store.AssocType, error) {
 // inputError turns a refusal into the failure of one batch input, keeping
 // the store's context (what was refused and why).
 func inputError(err error, context map[string][]string) *store.InputError {
-	e := apierr.From(err)
-	var kind store.ErrorKind
-	switch e.Status {
-	case http.StatusBadRequest:
-		kind = store.KindInvalid
-	case http.StatusNotFound:
-		kind = store.KindNotFound
-	case http.StatusConflict:
-		kind = store.KindConflict
-	default:
-		return &store.InputError{Kind: store.KindInternal, Message: apierr.MsgInternal, Context: context}
-	}
-	out := map[string][]string{}
-	for k, v := range e.Context {
-		out[k] = v
-	}
-	for k, v := range context {
-		out[k] = v
-	}
-	return &store.InputError{Kind: kind, Message: e.Message, Context: out}
+	return apierr.AsInput(err, context)
 }
 
 func pairContext(in pairInput) map[string][]string {

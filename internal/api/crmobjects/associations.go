@@ -1,7 +1,6 @@
 package crmobjects
 
 import (
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -73,24 +72,6 @@ func associateNew(tx *store.Tx, t *schema.ObjectType, id string, ins []assocInpu
 		}
 	}
 	return nil
-}
-
-// withStoreContext adds the context a store error carries (the association
-// refusals' INVALID_OBJECT_IDS, ASSOCIATION_LIMIT_EXCEEDED …) to the context
-// naming a batch input, so the input's error says what was refused.
-func withStoreContext(err error, context map[string][]string) map[string][]string {
-	var se *store.Error
-	if !errors.As(err, &se) || len(se.Context) == 0 {
-		return context
-	}
-	out := make(map[string][]string, len(context)+len(se.Context))
-	for k, v := range se.Context {
-		out[k] = v
-	}
-	for k, v := range context {
-		out[k] = v
-	}
-	return out
 }
 
 // assocID is one associated record of an embedded list: its id and the

@@ -2,7 +2,6 @@ package crmobjects
 
 import (
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -100,21 +99,7 @@ func traceContext(traceID string) map[string][]string {
 // inputError turns the error a single operation would answer into the
 // failure of one batch input, named by context.
 func inputError(err error, context map[string][]string) *store.InputError {
-	e := apierr.From(err)
-	kind := store.KindInternal
-	switch e.Status {
-	case http.StatusBadRequest:
-		kind = store.KindInvalid
-	case http.StatusNotFound:
-		kind = store.KindNotFound
-	case http.StatusConflict:
-		kind = store.KindConflict
-	}
-	msg := e.Message
-	if kind == store.KindInternal {
-		msg = apierr.MsgInternal
-	}
-	return &store.InputError{Kind: kind, Message: msg, Context: withStoreContext(err, context)}
+	return apierr.AsInput(err, context)
 }
 
 // missing is the failure of an input whose id names no record: merged into
