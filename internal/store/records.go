@@ -216,7 +216,18 @@ func (r *record) value(name string) string {
 }
 
 func (r *record) find(name string) (int, bool) {
-	return slices.BinarySearchFunc(r.props, name, func(p recordProp, n string) int { return strings.Compare(p.name, n) })
+	// A plain binary search: search reads every record's values through
+	// here, and the generic one's comparison calls cost a third of a scan.
+	lo, hi := 0, len(r.props)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if r.props[m].name < name {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(r.props) && r.props[lo].name == name
 }
 
 // typeRecords is one object type's records. Live and archived records are
