@@ -257,8 +257,14 @@ func (v *View) Properties(typeKey string, archived bool) []PropertyInfo {
 		}
 		return out
 	}
-	for _, p := range t.Properties() {
-		out = append(out, v.propertyInfo(t, ts, p.Name))
+	for i, p := range t.Properties() {
+		if ts != nil {
+			if j, ok := ts.find(p.Name); ok {
+				out = append(out, ts.props[j])
+				continue
+			}
+		}
+		out = append(out, catalogInfo(t.Key(), p, i))
 	}
 	slices.SortFunc(out, func(a, b PropertyInfo) int { return strings.Compare(a.Name, b.Name) })
 	return out
