@@ -51,6 +51,8 @@ func TestCommandLineErrorsArePlain(t *testing.T) {
 		{"search lag without unit", []string{"--search-lag", "5"}, nil, true, []string{`--search-lag must be a duration such as 500ms, 5s or 1m, from 0 to 24h0m0s, got "5"`}},
 		{"search lag too long", []string{"--search-lag", "48h"}, nil, true, []string{`--search-lag must be a duration`, `got "48h"`}},
 		{"search lag from the environment", nil, map[string]string{"MOCKHUB_SEARCH_LAG": "-1s"}, true, []string{`environment variable MOCKHUB_SEARCH_LAG (for --search-lag) must be a duration`}},
+		{"association ceiling of zero", []string{"--max-associations", "0"}, nil, true, []string{`--max-associations must be a whole number from 1 to 2147483647, got "0"`}},
+		{"association ceiling from the environment", nil, map[string]string{"MOCKHUB_MAX_ASSOCIATIONS": "many"}, true, []string{`environment variable MOCKHUB_MAX_ASSOCIATIONS (for --max-associations) must be a whole number`}},
 		{"unknown flag", []string{"--jounal-size", "5"}, nil, true, []string{"unknown flag --jounal-size"}},
 		{"flag without value", []string{"--addr"}, nil, true, []string{"flag --addr needs a value"}},
 		{"version with a value", []string{"--version=maybe"}, nil, true, []string{`--version takes no value, got "maybe"`}},

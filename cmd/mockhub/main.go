@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -72,6 +73,7 @@ type options struct {
 	rateLimit       *ratelimit.Tier
 	tokens          string
 	searchLag       time.Duration
+	maxAssociations int
 
 	// source names where each flag's value came from, for messages about
 	// the file it names: "--faults" or "MOCKHUB_FAULTS".
@@ -290,6 +292,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		o.rateLimit = &tier
 		return nil
 	})
+	fs.value("max-associations", "MAX_ASSOCIATIONS", "50000", "the hard ceiling on how many records of one object type a record may be associated with (HubSpot's per-pair subscription limit); configured limits only lower it", func(v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > math.MaxInt32 {
+			return fmt.Errorf("must be a whole number from 1 to %d, got %q", math.MaxInt32, v)
+		}
+		o.maxAssociations = n
+		return nil
+	})
 	fs.value("search-lag", "SEARCH_LAG", "0s", "how long after a write search finds it, as HubSpot's index lags; a portal's settings may override it; 0 means at once", func(v string) error {
 		d, err := store.ParseSearchLag(strings.TrimSpace(v))
 		if err != nil {
@@ -328,7 +338,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: opts.logLevel}))
 
-	cfg := server.Config{Logger: logger, Seed: opts.seed, Version: version, DataDir: opts.dataDir, JournalSize: opts.journalSize, SearchLag: opts.searchLag}
+	cfg := server.Config{Logger: logger, Seed: opts.seed, Version: version, DataDir: opts.dataDir, JournalSize: opts.journalSize, SearchLag: opts.searchLag, MaxAssociationsPerPair: int32(opts.maxAssociations)}
 	if opts.journalSize == 0 {
 		cfg.JournalSize = -1
 	}

@@ -39,7 +39,7 @@ func TestFlagsTakeEnvironmentDefaults(t *testing.T) {
 // defaultOptions are the options without flags or variables.
 func defaultOptions() options {
 	return options{addr: "127.0.0.1:4010", logLevel: slog.LevelInfo, journalSize: 1000, shutdownTimeout: 10 * time.Second,
-		readTimeout: 60 * time.Second, writeTimeout: 2 * time.Minute, idleTimeout: 2 * time.Minute, maxConns: 4096}
+		readTimeout: 60 * time.Second, writeTimeout: 2 * time.Minute, idleTimeout: 2 * time.Minute, maxConns: 4096, maxAssociations: 50000}
 }
 
 // sameOptions compares options but for their source function.
@@ -97,6 +97,7 @@ func TestHelpListsEveryFlagWithEnvAndDefault(t *testing.T) {
 		`--idle-timeout (env MOCKHUB_IDLE_TIMEOUT, default "2m")`,
 		`--max-conns (env MOCKHUB_MAX_CONNS, default "4096")`,
 		`--search-lag (env MOCKHUB_SEARCH_LAG, default "0s")`,
+		`--max-associations (env MOCKHUB_MAX_ASSOCIATIONS, default "50000")`,
 		`--version`,
 		`mockhub healthcheck`,
 	} {

@@ -75,6 +75,9 @@ type Config struct {
 	// settings do not say (PUT /_mockhub/portals/{id}/settings). Zero: at
 	// once. At most store.MaxSearchLag.
 	SearchLag time.Duration
+	// MaxAssociationsPerPair, when positive, replaces the store's hard
+	// ceiling on a record's partners of one object type.
+	MaxAssociationsPerPair int32
 }
 
 // Server is mockhub's HTTP handler.
@@ -133,6 +136,9 @@ func New(cfg Config) (*Server, error) {
 	storeCfg := store.DefaultConfig()
 	if cfg.Store != nil {
 		storeCfg = *cfg.Store
+	}
+	if cfg.MaxAssociationsPerPair > 0 {
+		storeCfg.MaxAssociationsPerPair = cfg.MaxAssociationsPerPair
 	}
 	// The documents take most of start-up: load them while the fixtures are
 	// indexed.

@@ -344,3 +344,32 @@ func TestAssociationPagingAndPersistence(t *testing.T) {
 		t.Fatalf("dangling association: %v", err)
 	}
 }
+
+// TestSameObjectLimit: between an object type and itself the unlabeled
+// type is its own inverse, so one limit binds both records of a pair
+// (HUBSPOT.md §11).
+func TestSameObjectLimit(t *testing.T) {
+	p := newTestStore(t).Portal(1)
+	a, b, c := mustCreate(t, p, "contact", nil), mustCreate(t, p, "contact", nil), mustCreate(t, p, "contact", nil)
+	setLimit(t, p, Pair{"contact", "contact"}, HubSpotDefined, 449, 1)
+	assoc := func(x, y string) error {
+		return p.Update(func(tx *Tx) error {
+			_, _, err := tx.AssociateDefault(ref("contact", x), ref("contact", y))
+			return err
+		})
+	}
+	if err := assoc(a, b); err != nil {
+		t.Fatal(err)
+	}
+	p.View(func(v *View) {
+		if got := typeIDs(v.AssociationTypesBetween(ref("contact", b), ref("contact", a))); !reflect.DeepEqual(got, []int32{449}) {
+			t.Fatalf("inverse of 449: %v", got)
+		}
+	})
+	// a is at its limit as the first record, b as the second.
+	for _, pair := range [][2]string{{a, c}, {c, b}} {
+		if err := assoc(pair[0], pair[1]); contextOf(err, "ASSOCIATION_LIMIT_EXCEEDED") == "" {
+			t.Fatalf("%s to %s: %v", pair[0], pair[1], err)
+		}
+	}
+}

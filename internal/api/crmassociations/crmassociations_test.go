@@ -752,3 +752,20 @@ func TestScopes(t *testing.T) {
 		}
 	}
 }
+
+// TestHardCeiling: the server's ceiling on a record's partners of one type
+// (--max-associations) refuses like a configured limit, with no limit
+// configured.
+func TestHardCeiling(t *testing.T) {
+	h := apitest.New(t, server.Config{MaxAssociationsPerPair: 2})
+	company := record(t, h, "companies")
+	contacts := records(t, h, "contacts", 3)
+	for _, c := range contacts[:2] {
+		h.Do("PUT", "/crm/v4/objects/companies/"+company+"/associations/default/contacts/"+c, tok, "").Expect(t, 200)
+	}
+	r := h.Do("PUT", "/crm/v4/objects/companies/"+company+"/associations/default/contacts/"+contacts[2], tok, "")
+	r.Expect(t, 400)
+	if !strings.Contains(string(r.Body), "may have at most 2 contact associations") {
+		t.Fatalf("%s", r.Body)
+	}
+}
