@@ -60,9 +60,8 @@ func (s *Server) getPortalState(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p, ok := s.store.Lookup(id)
+	p, ok := s.existingPortal(w, r, id)
 	if !ok {
-		writeAdminError(w, r, http.StatusNotFound, "Portal "+strconv.FormatInt(id, 10)+" does not exist: no API request has used it since start-up or the last reset")
 		return
 	}
 	// The export shows what an API read would: deferred batches once due.
@@ -95,6 +94,16 @@ func (s *Server) putPortalState(w http.ResponseWriter, r *http.Request) {
 	s.batches.SettlePortal(id)
 	p, _ := s.store.Lookup(id)
 	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: p.Snapshot()})
+}
+
+// existingPortal returns portal id, or answers 404 when no request has
+// used it.
+func (s *Server) existingPortal(w http.ResponseWriter, r *http.Request, id int64) (*store.Portal, bool) {
+	p, ok := s.store.Lookup(id)
+	if !ok {
+		writeAdminError(w, r, http.StatusNotFound, "Portal "+strconv.FormatInt(id, 10)+" does not exist: no API request has used it since start-up or the last reset")
+	}
+	return p, ok
 }
 
 func portalParam(w http.ResponseWriter, r *http.Request) (int64, bool) {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -50,9 +49,8 @@ func (s *Server) getPortalSettings(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p, ok := s.store.Lookup(id)
+	p, ok := s.existingPortal(w, r, id)
 	if !ok {
-		writeAdminError(w, r, http.StatusNotFound, "Portal "+strconv.FormatInt(id, 10)+" does not exist: no API request has used it since start-up or the last reset")
 		return
 	}
 	var st store.Settings
