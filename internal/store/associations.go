@@ -275,7 +275,7 @@ func (v *View) ends(from, to RecordRef) (assocKey, error) {
 	return assocKey{from.Type, f, to.Type, t}, nil
 }
 
-// types returns the AssocTypes of ids along p, sorted by typeId.
+// assocTypes returns the AssocTypes of ids along p, in the order of ids.
 func (v *View) assocTypes(p Pair, ids []int32) []AssocType {
 	out := make([]AssocType, 0, len(ids))
 	for _, id := range ids {
@@ -561,10 +561,10 @@ func (tx *Tx) setEdge(k assocKey, old, next []int32) error {
 		}
 	}
 	for _, id := range added {
-		a.use = addUse(a.use, tx, p, id, 1)
+		a.use = addUse(a.use, &tx.View, p, id, 1)
 	}
 	for _, id := range removed {
-		a.use = addUse(a.use, tx, p, id, -1)
+		a.use = addUse(a.use, &tx.View, p, id, -1)
 	}
 	tx.set(assocDomain, a, assocRowKey(k))
 	return nil
@@ -572,7 +572,7 @@ func (tx *Tx) setEdge(k assocKey, old, next []int32) error {
 
 // addUse counts one more (or fewer) stored association using custom label
 // type id along p, and its inverse.
-func addUse(use *immutable.SortedMap[int32, int32], v *Tx, p Pair, id int32, delta int32) *immutable.SortedMap[int32, int32] {
+func addUse(use *immutable.SortedMap[int32, int32], v *View, p Pair, id int32, delta int32) *immutable.SortedMap[int32, int32] {
 	if _, ok := v.labels().defs.Get(id); !ok {
 		return use
 	}
@@ -719,14 +719,10 @@ func buildAssociations(v *View, snap *Snapshot, resolve func(in, spelling string
 			}
 		}
 		for _, id := range ids {
-			a.use = addUseView(a.use, v, p, id)
+			a.use = addUse(a.use, v, p, id, 1)
 		}
 	}
 	return a
-}
-
-func addUseView(use *immutable.SortedMap[int32, int32], v *View, p Pair, id int32) *immutable.SortedMap[int32, int32] {
-	return addUse(use, &Tx{View: *v}, p, id, 1)
 }
 
 // exists reports whether record id of typ exists, live or archived.

@@ -200,19 +200,6 @@ func (v *View) ObjectType(spelling string) (*schema.ObjectType, bool) {
 	return nil, false
 }
 
-// CustomObjectTypes returns the portal's custom object types in id order.
-func (v *View) CustomObjectTypes() []*schema.ObjectType {
-	var out []*schema.ObjectType
-	itr := v.schemaTypes().types.Iterator()
-	for !itr.Done() {
-		_, ts, _ := itr.Next()
-		if ts.custom != nil {
-			out = append(out, ts.eff)
-		}
-	}
-	return out
-}
-
 // uniqueDecl returns the properties records of objectType are indexed by.
 func (v *View) uniqueDecl(objectType string) []UniqueProperty {
 	if ts, ok := v.schemaTypes().types.Get(objectType); ok {
