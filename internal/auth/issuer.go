@@ -463,7 +463,8 @@ func (a *issued) Authenticate(r *http.Request) (Principal, *apierr.Error) {
 	return a.inner.Authenticate(r)
 }
 
-// Inner returns the authenticator of the tokens a not issued.
+// Inner returns the authenticator WithIssued wraps (a itself when a is
+// not such a wrapper).
 func Inner(a Authenticator) Authenticator {
 	if w, ok := a.(*issued); ok {
 		return w.inner
