@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mockhub/mockhub/internal/apierr"
@@ -119,7 +120,11 @@ type Issuer struct {
 	// defaultPortal is the portal of an install that names none.
 	defaultPortal func(clientID string) (int64, error)
 
-	mu      sync.Mutex
+	// issued says whether any access token was ever issued, so that the
+	// requests of a server that never ran OAuth skip the lookup.
+	issued atomic.Bool
+
+	mu      sync.RWMutex
 	codes   map[string]*code
 	access  map[string]*AccessToken
 	refresh map[string]*RefreshToken
@@ -296,13 +301,17 @@ func (is *Issuer) issueLocked(g Grant, now time.Time) AccessToken {
 	}
 	is.access[at.Token] = at
 	is.accessOrder = append(is.accessOrder, at.Token)
+	is.issued.Store(true)
 	return *at
 }
 
 // Access returns the issued access token token, expired or not.
 func (is *Issuer) Access(token string) (AccessToken, bool) {
-	is.mu.Lock()
-	defer is.mu.Unlock()
+	if !is.issued.Load() {
+		return AccessToken{}, false
+	}
+	is.mu.RLock()
+	defer is.mu.RUnlock()
 	at, ok := is.access[token]
 	if !ok {
 		return AccessToken{}, false
@@ -312,8 +321,8 @@ func (is *Issuer) Access(token string) (AccessToken, bool) {
 
 // RefreshInfo returns the refresh token token, unless unknown or revoked.
 func (is *Issuer) RefreshInfo(token string) (RefreshToken, bool) {
-	is.mu.Lock()
-	defer is.mu.Unlock()
+	is.mu.RLock()
+	defer is.mu.RUnlock()
 	rt, ok := is.refresh[token]
 	if !ok {
 		return RefreshToken{}, false
