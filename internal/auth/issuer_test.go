@@ -114,3 +114,49 @@ func TestAppsSection(t *testing.T) {
 		}
 	}
 }
+
+// TestIssuerConcurrently runs installs, refreshes, lookups and revocations
+// from several goroutines (run with -race).
+func TestIssuerConcurrently(t *testing.T) {
+	clk := clock.NewManual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	is := newIssuer(clk, nil)
+	const workers, rounds = 4, 50
+	errs := make(chan string, workers)
+	for w := range workers {
+		go func() {
+			for range rounds {
+				code, err := is.Authorize(AuthorizeRequest{ClientID: "c", RedirectURI: "http://localhost/cb", Scopes: []string{"oauth"}})
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				pair, err := is.Exchange("c", "", "http://localhost/cb", code)
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				if _, err := is.Refresh("c", "", pair.Refresh); err != nil {
+					errs <- err.Error()
+					return
+				}
+				if _, ok := is.Access(pair.Access.Token); !ok {
+					errs <- "issued token not found"
+					return
+				}
+				if w%2 == 0 && !is.Revoke(pair.Refresh) {
+					errs <- "revoke of a known token failed"
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range workers {
+		if e := <-errs; e != "" {
+			t.Fatal(e)
+		}
+	}
+	if _, access, refresh := is.Counts(); access != 2*workers*rounds || refresh != workers*rounds/2 {
+		t.Fatalf("%d access and %d refresh tokens held", access, refresh)
+	}
+}
