@@ -330,6 +330,45 @@ func (is *Issuer) RefreshInfo(token string) (RefreshToken, bool) {
 	return *rt, true
 }
 
+// Introspected is what introspection found: an active access token, an
+// active refresh token, or neither (the token is inactive).
+type Introspected struct {
+	Access  *AccessToken
+	Refresh *RefreshToken
+}
+
+// Introspect checks the client's credentials, then finds token: an access
+// token while it has not expired, a refresh token until revoked, either of
+// them only for the client it was issued to. hint ("access_token" or
+// "refresh_token") is where to look first; both are looked in.
+func (is *Issuer) Introspect(clientID, secret, token, hint string) (Introspected, *apierr.Error) {
+	if err := is.checkClient(clientID, secret); err != nil {
+		return Introspected{}, err
+	}
+	now := is.clock.Now()
+	is.mu.RLock()
+	defer is.mu.RUnlock()
+	var out Introspected
+	if at, ok := is.access[token]; ok && at.ClientID == clientID && now.Before(at.ExpiresAt) {
+		a := *at
+		out.Access = &a
+	}
+	if rt, ok := is.refresh[token]; ok && rt.ClientID == clientID {
+		r := *rt
+		out.Refresh = &r
+	}
+	// Tokens are drawn at random, so one string is never both; the hint
+	// only matters if it were.
+	if out.Access != nil && out.Refresh != nil {
+		if hint == "refresh_token" {
+			out.Access = nil
+		} else {
+			out.Refresh = nil
+		}
+	}
+	return out, nil
+}
+
 // Revoke deletes a refresh token; the access tokens it gave keep working
 // until they expire, as HubSpot documents. It reports whether the token
 // was known.

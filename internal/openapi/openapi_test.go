@@ -21,9 +21,9 @@ func TestEmbeddedDocumentsLoad(t *testing.T) {
 	// 5 legacy association operations (v3 only), and 10 association record
 	// operations (not in v3; 2026-09 has no single-record list). OAuth: 5
 	// in v1 (authorize, token, access token info, refresh token info and
-	// revoke), the token endpoint in v3 and 2026-03; 2 account-info
-	// operations in v3 and 2026-03.
-	want := map[string]int{"v1": 5, "v3": 38, "v4": 19, "2025-09": 49, "2026-03": 52, "2026-09": 48}
+	// revoke), the token and introspection endpoints in v3 and 2026-03; 2
+	// account-info operations in v3 and 2026-03.
+	want := map[string]int{"v1": 5, "v3": 39, "v4": 19, "2025-09": 49, "2026-03": 53, "2026-09": 48}
 	perVersion := map[string]int{}
 	for _, op := range ops {
 		perVersion[op.Document.Version]++
@@ -106,11 +106,11 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 			t.Errorf("%s: batch = %v, want %v", key, op.Batch, wantBatch)
 		}
 		// Only OAuth's own operations take no credentials, and only the
-		// token endpoint takes a form.
+		// token and introspection endpoints take a form.
 		if wantPublic := strings.HasPrefix(op.ID, "oauth-"); op.Public != wantPublic {
 			t.Errorf("%s: public = %v, want %v", key, op.Public, wantPublic)
 		}
-		if wantForm := op.ID == "oauth-token"; op.Form != wantForm {
+		if wantForm := op.ID == "oauth-token" || op.ID == "oauth-token-introspect"; op.Form != wantForm {
 			t.Errorf("%s: form = %v, want %v", key, op.Form, wantForm)
 		}
 		if op.ID == "labels-list" {

@@ -26,7 +26,7 @@ func TestErrorAnswersOfEveryOperation(t *testing.T) {
 					h.Do(op.Method, concrete, "", body).Expect(t, publicRefusal[op.ID])
 					if op.Form {
 						h.DoWith(op.Method, concrete, "", "grant_type=%zz", "application/x-www-form-urlencoded").Expect(t, 400)
-						h.DoWith(op.Method, concrete, "", "grant_type=password", "application/x-www-form-urlencoded").Expect(t, 400)
+						h.DoWith(op.Method, concrete, "", "grant_type=password&token=x", "application/x-www-form-urlencoded").Expect(t, 400)
 					}
 					return
 				}
@@ -62,6 +62,7 @@ func TestErrorAnswersOfEveryOperation(t *testing.T) {
 // HubSpot reads as a form without grant_type).
 var publicRefusal = map[string]int{
 	"oauth-token":                 400,
+	"oauth-token-introspect":      400,
 	"oauth-authorize":             400,
 	"oauth-access-token-get":      404,
 	"oauth-refresh-token-get":     404,

@@ -1,9 +1,10 @@
 // Package oauth serves HubSpot's OAuth endpoints so that an app's whole
 // install and refresh code runs against mockhub: the install screen
 // (automated: it redirects at once with a code), the token endpoint
-// (authorization_code and refresh_token grants, form-encoded), token info
-// and refresh token revocation. Its operations are in the oauth source of
-// our documents; they take no bearer token. The lifecycle itself (codes,
+// (authorization_code and refresh_token grants, form-encoded), token info,
+// refresh token revocation and token introspection (v3 and 2026-03). Its
+// operations are in the oauth source of our documents; they take no bearer
+// token. The lifecycle itself (codes,
 // tokens, expiry on the server's clock, apps) is auth.Issuer's; issued
 // access tokens authenticate API calls through auth.WithIssued.
 package oauth
@@ -31,6 +32,7 @@ type Deps struct {
 func Register(reg *endpoint.Registry, d Deps) {
 	h := handlers{d}
 	endpoint.HandleBody(reg, "oauth-token", h.token)
+	endpoint.HandleBody(reg, "oauth-token-introspect", h.introspect)
 	reg.Handle("oauth-access-token-get", h.accessToken)
 	reg.Handle("oauth-refresh-token-get", h.refreshToken)
 	reg.Handle("oauth-refresh-token-archive", h.revoke)
@@ -136,9 +138,7 @@ func (h handlers) accessToken(c *endpoint.Call) (endpoint.Reply, error) {
 	if !now.Before(at.ExpiresAt) {
 		return endpoint.Reply{}, apierr.Expired(at.ExpiresAt, now)
 	}
-	// Whole seconds left, rounded up, so that a token with any time left
-	// never reports 0.
-	left := int64((at.ExpiresAt.Sub(now) + time.Second - 1) / time.Second)
+	left := secondsLeft(at.ExpiresAt, now)
 	return endpoint.Reply{Status: http.StatusOK, Body: accessInfo{
 		Token: at.Token, User: auth.UserEmail, HubDomain: hubDomain(at.PortalID), Scopes: nonNil(at.Scopes),
 		HubID: at.PortalID, AppID: at.AppID, UserID: auth.UserID, ExpiresIn: left, TokenType: "access",
@@ -161,6 +161,90 @@ func (h handlers) revoke(c *endpoint.Call) (endpoint.Reply, error) {
 		return endpoint.Reply{}, notFound(MsgUnknownRefreshToken)
 	}
 	return endpoint.NoContent, nil
+}
+
+// introspectForm is the introspection endpoint's form.
+type introspectForm struct {
+	Token         string `json:"token"`
+	TokenTypeHint string `json:"token_type_hint"`
+	ClientID      string `json:"client_id"`
+	ClientSecret  string `json:"client_secret"`
+}
+
+// introspection is the introspection endpoint's answer; an inactive token
+// is {"active":false} alone, as RFC 7662 answers it.
+type introspection struct {
+	Active                bool               `json:"active"`
+	TokenUse              string             `json:"token_use,omitempty"`
+	Token                 string             `json:"token,omitempty"`
+	HubID                 int64              `json:"hub_id,omitempty"`
+	UserID                int64              `json:"user_id,omitempty"`
+	ClientID              string             `json:"client_id,omitempty"`
+	AppID                 int64              `json:"app_id,omitempty"`
+	Scopes                []string           `json:"scopes,omitempty"`
+	ExpiresIn             *int64             `json:"expires_in,omitempty"`
+	IsPrivateDistribution *bool              `json:"is_private_distribution,omitempty"`
+	TokenType             string             `json:"token_type,omitempty"`
+	User                  string             `json:"user,omitempty"`
+	HubDomain             string             `json:"hub_domain,omitempty"`
+	SignedAccessToken     *signedAccessToken `json:"signed_access_token,omitempty"`
+}
+
+// signedAccessToken is the claims HubSpot signs into an access token.
+// mockhub signs nothing: the signatures are empty.
+type signedAccessToken struct {
+	AppID                     int64  `json:"appId"`
+	ExpiresAt                 int64  `json:"expiresAt"`
+	HubID                     int64  `json:"hubId"`
+	Hublet                    string `json:"hublet"`
+	InstallingUserID          int64  `json:"installingUserId"`
+	IsPrivateDistribution     bool   `json:"isPrivateDistribution"`
+	IsServiceAccount          bool   `json:"isServiceAccount"`
+	IsUserLevel               bool   `json:"isUserLevel"`
+	NewSignature              string `json:"newSignature"`
+	ScopeToScopeGroupPks      string `json:"scopeToScopeGroupPks"`
+	Scopes                    string `json:"scopes"`
+	Signature                 string `json:"signature"`
+	TrialScopeToScopeGroupPks string `json:"trialScopeToScopeGroupPks"`
+	TrialScopes               string `json:"trialScopes"`
+	UserID                    int64  `json:"userId"`
+}
+
+func (h handlers) introspect(_ *endpoint.Call, f *introspectForm) (endpoint.Reply, error) {
+	found, err := h.Issuer.Introspect(f.ClientID, f.ClientSecret, f.Token, f.TokenTypeHint)
+	if err != nil {
+		return endpoint.Reply{}, err
+	}
+	out := introspection{}
+	private := false
+	switch {
+	case found.Access != nil:
+		at := found.Access
+		left := secondsLeft(at.ExpiresAt, h.Clock.Now())
+		out = introspection{
+			Active: true, TokenUse: "access_token", Token: at.Token, HubID: at.PortalID, UserID: auth.UserID,
+			ClientID: at.ClientID, AppID: at.AppID, Scopes: nonNil(at.Scopes), ExpiresIn: &left,
+			IsPrivateDistribution: &private, TokenType: "bearer", User: auth.UserEmail, HubDomain: hubDomain(at.PortalID),
+			SignedAccessToken: &signedAccessToken{
+				AppID: at.AppID, ExpiresAt: at.ExpiresAt.UnixMilli(), HubID: at.PortalID, Hublet: "na1",
+				InstallingUserID: auth.UserID, Scopes: strings.Join(at.Scopes, ","), UserID: auth.UserID,
+			},
+		}
+	case found.Refresh != nil:
+		rt := found.Refresh
+		out = introspection{
+			Active: true, TokenUse: "refresh_token", Token: rt.Token, HubID: rt.PortalID, UserID: auth.UserID,
+			ClientID: rt.ClientID, AppID: rt.AppID, Scopes: nonNil(rt.Scopes), IsPrivateDistribution: &private,
+			TokenType: "refresh", User: auth.UserEmail, HubDomain: hubDomain(rt.PortalID),
+		}
+	}
+	return endpoint.Reply{Status: http.StatusOK, Body: out}, nil
+}
+
+// secondsLeft is the whole seconds from now to expiry, rounded up, so that
+// a token with any time left never reports 0.
+func secondsLeft(expiry, now time.Time) int64 {
+	return int64((expiry.Sub(now) + time.Second - 1) / time.Second)
 }
 
 // authorize is the install screen, automated: it approves at once (or, with

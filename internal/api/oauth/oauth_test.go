@@ -304,3 +304,40 @@ func TestTokenEndpointTakesFaults(t *testing.T) {
 	apitest.CheckContract(t, "POST", "/oauth/v1/token", res)
 	res.Expect(t, http.StatusServiceUnavailable)
 }
+
+func TestIntrospect(t *testing.T) {
+	h := apitest.New(t, server.Config{})
+	const cb = "http://localhost/cb"
+	code := install(t, h, authorizeQuery("a", cb, "oauth crm.objects.contacts.read"))
+	access, refresh := tokens(t, h, form("grant_type", "authorization_code", "code", code, "client_id", "a", "redirect_uri", cb))
+	introspect := func(path, token, client string) map[string]any {
+		t.Helper()
+		r := h.DoWith("POST", path, "", form("token", token, "client_id", client, "client_secret", "s"), formType)
+		r.Expect(t, http.StatusOK)
+		return r.JSON(t)
+	}
+	for _, path := range []string{"/oauth/v3/token/introspect", "/oauth/2026-03/token/introspect"} {
+		m := introspect(path, access, "a")
+		sat, _ := m["signed_access_token"].(map[string]any)
+		if m["active"] != true || m["token_use"] != "access_token" || m["expires_in"] != float64(1800) || m["client_id"] != "a" || sat["expiresAt"] == nil {
+			t.Fatalf("%s access: %v", path, m)
+		}
+		if m := introspect(path, refresh, "a"); m["active"] != true || m["token_use"] != "refresh_token" {
+			t.Fatalf("%s refresh: %v", path, m)
+		}
+		for _, inactive := range [][2]string{{"nope", "a"}, {access, "b"}} {
+			if m := introspect(path, inactive[0], inactive[1]); m["active"] != false || len(m) != 1 {
+				t.Fatalf("%s %v: %v", path, inactive, m)
+			}
+		}
+	}
+	h.Clock.Advance(auth.AccessTokenLifetime)
+	if m := introspect("/oauth/v3/token/introspect", access, "a"); m["active"] != false {
+		t.Fatalf("expired: %v", m)
+	}
+	r := h.DoWith("POST", "/oauth/v3/token/introspect", "", form("token", access), formType)
+	r.Expect(t, http.StatusBadRequest)
+	if r.JSON(t)["status"] != auth.StatusBadClientID {
+		t.Fatalf("no client: %s", r.Body)
+	}
+}
