@@ -132,8 +132,12 @@ func corruptData(file string, err error) error {
 // default (lenient) authenticator it assigns one on the token's first sight
 // (and, with a data directory, saves it) and fails only when that save
 // fails; with a tokens file it is the listed portal, and an error for a
-// token the file does not list.
+// token the file does not list. An access token issued through OAuth is
+// its install's portal, expired or not.
 func (s *Server) PortalOf(token string) (int64, error) {
+	if at, ok := s.oauth.Access(token); ok {
+		return at.PortalID, nil
+	}
 	if t, ok := auth.Inner(s.auth).(*auth.Tokens); ok {
 		if id, ok := t.PortalOf(token); ok {
 			return id, nil

@@ -341,3 +341,15 @@ func TestIntrospect(t *testing.T) {
 		t.Fatalf("no client: %s", r.Body)
 	}
 }
+
+// TestServerPortalOfIssuedTokens: the server names an issued token's
+// portal as it does any token's (mockhubtest's PortalOf relies on it).
+func TestServerPortalOfIssuedTokens(t *testing.T) {
+	h := apitest.New(t, server.Config{})
+	q := authorizeQuery("a", "http://localhost/cb", "oauth")
+	q.Set("mockhub_portal", "31415926")
+	access, _ := tokens(t, h, form("grant_type", "authorization_code", "code", install(t, h, q), "client_id", "a", "redirect_uri", "http://localhost/cb"))
+	if id, err := h.Srv.PortalOf(access); err != nil || id != 31415926 {
+		t.Fatalf("PortalOf = %d, %v", id, err)
+	}
+}
