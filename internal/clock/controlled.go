@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,21 +46,44 @@ type Controlled struct {
 	// runs in order and a move answers with the state it made.
 	move sync.Mutex
 
-	mu     sync.Mutex
-	frozen bool
-	// base is the time the clock read at mark (running) or reads (frozen).
-	base time.Time
-	// mark is the wall-clock instant, with its monotonic reading, from
-	// which a running clock counts: a wall clock stepped back by the system
-	// does not move it back.
-	mark   time.Time
-	timers timerHeap
-	seq    uint64
+	// mu guards changes of reading, and the timers. Readers load reading
+	// without it, as every request reads the clock several times; see
+	// Now and change for how they still never see it go back.
+	mu      sync.Mutex
+	reading atomic.Pointer[reading]
+	timers  timerHeap
+	seq     uint64
 	// wake is the wall-clock timer of a running clock's earliest work.
 	wake *time.Timer
 }
 
 var _ Scheduler = (*Controlled)(nil)
+
+// reading is how a clock tells the time; a change replaces it whole.
+type reading struct {
+	// changing marks the reading stored while a change is made: readers
+	// wait for the new one.
+	changing bool
+	frozen   bool
+	// base is the time the clock read at mark (running) or reads (frozen).
+	base time.Time
+	// mark is the wall-clock instant, with its monotonic reading, from
+	// which a running clock counts: a wall clock stepped back by the system
+	// does not move it back.
+	mark time.Time
+}
+
+// at is the time the reading gives at the wall-clock instant w (which
+// carries a monotonic reading).
+func (r *reading) at(w time.Time) time.Time {
+	if r.frozen {
+		return r.base
+	}
+	return r.base.Add(w.Sub(r.mark))
+}
+
+// changingReading is stored while a change is made.
+var changingReading = &reading{changing: true}
 
 // NewRunning returns a running clock that reads start now; a zero start is
 // the wall clock's time.
@@ -68,48 +92,92 @@ func NewRunning(start time.Time) *Controlled {
 	if start.IsZero() {
 		start = mark
 	}
-	return &Controlled{base: start.UTC().Round(0), mark: mark}
+	c := &Controlled{}
+	c.reading.Store(&reading{base: start.UTC().Round(0), mark: mark})
+	return c
 }
 
 // NewFrozen returns a clock frozen at t.
 func NewFrozen(t time.Time) *Controlled {
-	return &Controlled{frozen: true, base: t.UTC().Round(0)}
+	c := &Controlled{}
+	c.reading.Store(&reading{frozen: true, base: t.UTC().Round(0)})
+	return c
 }
 
 // Now returns the clock's time, in UTC.
 func (c *Controlled) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.nowLocked()
+	now, _ := c.State()
+	return now
 }
 
 // State returns the clock's time and whether it is frozen, read together.
+// A time is returned only if the reading it came from was still in force
+// after it was taken: then it is not later than the time a change starts
+// from (see change), so no reader sees the clock go back across a change.
 func (c *Controlled) State() (now time.Time, frozen bool) {
+	for {
+		r := c.reading.Load()
+		if r.changing {
+			c.waitForChange()
+			continue
+		}
+		if r.frozen {
+			return r.base, true
+		}
+		now := r.at(time.Now())
+		if c.reading.Load() == r {
+			return now, false
+		}
+	}
+}
+
+// waitForChange returns once the change under way is over: it holds mu.
+func (c *Controlled) waitForChange() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.nowLocked(), c.frozen
 }
 
 // Frozen reports whether the clock stands still.
 func (c *Controlled) Frozen() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.frozen
+	_, frozen := c.State()
+	return frozen
 }
 
-func (c *Controlled) nowLocked() time.Time {
-	if c.frozen {
-		return c.base
-	}
-	return c.base.Add(time.Since(c.mark))
+// current is the reading in force; the caller holds mu, so no change is
+// under way.
+func (c *Controlled) current() *reading { return c.reading.Load() }
+
+func (c *Controlled) nowLocked() time.Time { return c.current().at(time.Now()) }
+
+// change replaces the reading with next(old, from, w): from is the old
+// reading's time at the wall-clock instant w of the change, taken after
+// readers were told to wait, so that every time a reader got from the old
+// reading is at most from. The caller holds mu.
+func (c *Controlled) change(next func(old *reading, from, w time.Time) *reading) *reading {
+	old := c.current()
+	c.reading.Store(changingReading)
+	w := time.Now()
+	r := next(old, old.at(w), w)
+	c.reading.Store(r)
+	return r
 }
 
-// setLocked makes the clock read t from now on.
-func (c *Controlled) setLocked(t time.Time) {
-	c.base = t.UTC().Round(0)
-	if !c.frozen {
-		c.mark = time.Now()
+// moveLocked makes the clock read t, staying frozen or running. A running
+// clock never goes back: it reads the later of t and its own time.
+func (c *Controlled) moveLocked(t time.Time) {
+	c.change(func(old *reading, from, w time.Time) *reading {
+		if old.frozen {
+			return &reading{frozen: true, base: t.UTC().Round(0)}
+		}
+		return &reading{base: latest(t.UTC().Round(0), from), mark: w}
+	})
+}
+
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
 	}
+	return b
 }
 
 // Advance moves the clock forward by d, runs the work that fell due and
@@ -159,11 +227,9 @@ func (c *Controlled) Freeze() time.Time {
 	c.move.Lock()
 	defer c.move.Unlock()
 	c.mu.Lock()
-	if !c.frozen {
-		c.base = c.nowLocked()
-		c.frozen = true
-	}
-	now := c.base
+	now := c.change(func(old *reading, from, _ time.Time) *reading {
+		return &reading{frozen: true, base: from}
+	}).base
 	c.rearmLocked()
 	c.mu.Unlock()
 	c.runTo(now)
@@ -177,11 +243,12 @@ func (c *Controlled) Unfreeze() time.Time {
 	defer c.move.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.frozen {
-		c.frozen = false
-		c.mark = time.Now()
+	if r := c.current(); r.frozen {
+		c.change(func(old *reading, _, w time.Time) *reading {
+			return &reading{base: old.base, mark: w}
+		})
 		c.rearmLocked()
-		return c.base
+		return r.base
 	}
 	return c.nowLocked()
 }
@@ -196,15 +263,15 @@ func (c *Controlled) runTo(target time.Time) {
 		c.mu.Lock()
 		tm := c.timers.popDue(target)
 		if tm == nil {
-			if c.frozen || target.After(c.nowLocked()) {
-				c.setLocked(target)
+			if c.current().frozen || target.After(c.nowLocked()) {
+				c.moveLocked(target)
 			}
 			c.rearmLocked()
 			c.mu.Unlock()
 			return
 		}
 		if tm.at.After(c.nowLocked()) {
-			c.setLocked(tm.at)
+			c.moveLocked(tm.at)
 		}
 		c.mu.Unlock()
 		tm.f()
@@ -247,7 +314,7 @@ func (c *Controlled) rearmLocked() {
 		c.wake.Stop()
 		c.wake = nil
 	}
-	if c.frozen || len(c.timers) == 0 {
+	if c.current().frozen || len(c.timers) == 0 {
 		return
 	}
 	wait := max(c.timers[0].at.Sub(c.nowLocked()), 0)

@@ -348,3 +348,64 @@ func FuzzParseAdvance(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkNow reads the clock from every P at once, as requests do.
+func BenchmarkNow(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		clk  Clock
+	}{{"real", Real{}}, {"running", NewRunning(t0)}, {"frozen", NewFrozen(t0)}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					bc.clk.Now()
+				}
+			})
+		})
+	}
+}
+
+// While a clock is frozen, unfrozen and advanced (never set back), no
+// reader sees it go back, though readers do not lock.
+func TestReadersNeverSeeTimeGoBack(t *testing.T) {
+	c := NewRunning(t0)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			prev := c.Now()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				now := c.Now()
+				if now.Before(prev) {
+					errs <- now.String() + " after " + prev.String()
+					return
+				}
+				prev = now
+			}
+		}()
+	}
+	for i := range 3000 {
+		switch i % 3 {
+		case 0:
+			c.Freeze()
+		case 1:
+			c.Unfreeze()
+		default:
+			c.Advance(time.Duration(i%5) * time.Nanosecond)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("a reader saw the clock go back: %s", e)
+	}
+}
