@@ -37,7 +37,7 @@ import (
 	"github.com/mockhub/mockhub/internal/store"
 )
 
-// Config configures a Server. The zero value is usable: real clock, random
+// Config configures a Server. The zero value is usable: running clock, random
 // seed, no logging, lenient auth, HubSpot's defaults.
 type Config struct {
 	// Clock is the source of every timestamp. Default: a running
