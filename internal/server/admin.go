@@ -67,6 +67,7 @@ func (s *Server) adminRoutes() chi.Router {
 	s.settingsRoutes(r)
 	s.journalRoutes(r)
 	s.faultRoutes(r)
+	s.clockRoutes(r)
 	return r
 }
 
