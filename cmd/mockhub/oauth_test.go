@@ -161,3 +161,50 @@ apps:
 		t.Fatalf("write without the scope: %d %s", status, body)
 	}
 }
+
+// TestOAuthTokenExpiresOnTheServerClock is issue 12's flow with nothing but
+// HTTP: authorize, code, token, an API call that works, the clock advanced
+// 31 minutes, the same call refused as expired, a refresh, and the call
+// working again. The clock is frozen, so that only the advance moves it.
+func TestOAuthTokenExpiresOnTheServerClock(t *testing.T) {
+	p := start(t, binary(t), t.TempDir(), "--clock-frozen")
+	const cb = "http://localhost:3000/callback"
+	const client, secret = "clock-app", "clock-secret"
+	_, back := p.authorize(t, url.Values{"client_id": {client}, "redirect_uri": {cb}, "scope": {"oauth crm.objects.contacts.read"}, "state": {"s"}})
+	status, tok := p.token(t, url.Values{"grant_type": {"authorization_code"}, "code": {back.Get("code")}, "client_id": {client}, "client_secret": {secret}, "redirect_uri": {cb}})
+	if status != http.StatusOK {
+		t.Fatalf("token: %d %v", status, tok)
+	}
+	access, refresh := tok["access_token"].(string), tok["refresh_token"].(string)
+	const call = "/crm/v3/objects/contacts"
+	if status, body := p.do(t, "GET", call, access, ""); status != http.StatusOK {
+		t.Fatalf("call before expiry: %d %s", status, body)
+	}
+
+	if status, body := p.do(t, "POST", "/_mockhub/clock", "", `{"advance":"31m"}`); status != http.StatusOK {
+		t.Fatalf("advance: %d %s", status, body)
+	}
+	status, body := p.do(t, "GET", call, access, "")
+	var refused map[string]any
+	_ = json.Unmarshal([]byte(body), &refused)
+	if status != http.StatusUnauthorized || refused["category"] != "EXPIRED_AUTHENTICATION" ||
+		refused["message"] != "The OAuth token used to make this call expired 1 minute(s) ago." {
+		t.Fatalf("call after 31 minutes: %d %s", status, body)
+	}
+	if status, body := p.do(t, "GET", "/oauth/v1/access-tokens/"+access, "", ""); status != http.StatusUnauthorized {
+		t.Fatalf("token info after expiry: %d %s", status, body)
+	}
+
+	status, tok = p.token(t, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh}, "client_id": {client}, "client_secret": {secret}})
+	if status != http.StatusOK {
+		t.Fatalf("refresh: %d %v", status, tok)
+	}
+	if status, body := p.do(t, "GET", call, tok["access_token"].(string), ""); status != http.StatusOK {
+		t.Fatalf("call after refresh: %d %s", status, body)
+	}
+	// The new token's 30 minutes run from the refresh, on the moved clock.
+	_, body = p.do(t, "GET", "/oauth/v1/access-tokens/"+tok["access_token"].(string), "", "")
+	if !strings.Contains(body, `"expires_in":1800`) {
+		t.Fatalf("refreshed token info: %s", body)
+	}
+}
