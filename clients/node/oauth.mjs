@@ -4,6 +4,7 @@
 // refreshTokensApi.get and archive. The module throws ApiException{code,
 // body} on any status but the one it was generated with (200, and 204 for
 // archive), so every call below that resolves also checks the status.
+// Expiry is reached by moving the server clock (POST /_mockhub/clock).
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 
@@ -16,6 +17,14 @@ export default async function oauth({ client, basePath, check, rejects }) {
   const redirectUri = "http://localhost:3000/oauth-callback";
   const { tokensApi, accessTokensApi, refreshTokensApi } = client.oauth;
   let code, access, refresh;
+
+  // The clock stands still while the checks below read expires_in, and runs
+  // on after them for the scripts that share the server.
+  const clock = async (move) => {
+    const res = await fetch(`${basePath}/_mockhub/clock`, { method: "POST", body: JSON.stringify(move) });
+    assert.equal(res.status, 200);
+  };
+  await clock({ freeze: true });
 
   await check("oauth: the install screen redirects with a code and the state", async () => {
     // The client builds HubSpot's authorize URL; mockhub serves its path.
@@ -57,11 +66,21 @@ export default async function oauth({ client, basePath, check, rejects }) {
     assert.ok(Number.isInteger(info.hubId) && Number.isInteger(info.appId) && Number.isInteger(info.userId));
   });
 
+  await check("oauth: 31 minutes later on the server clock the token has expired (401)", async () => {
+    await clock({ advance: "31m" });
+    const app = new hubspot.Client({ accessToken: access, basePath, numberOfApiCallRetries: 0 });
+    const body = await rejects(app.crm.contacts.basicApi.getPage(), 401, "EXPIRED_AUTHENTICATION");
+    assert.match(body.message, /^The OAuth token used to make this call expired 1 minute\(s\) ago\.$/);
+    await rejects(accessTokensApi.get(access), 401, "EXPIRED_AUTHENTICATION");
+  });
+
   await check("oauth: tokensApi.create refreshes (200), the refresh token stays", async () => {
     const t = await tokensApi.create("refresh_token", undefined, undefined, clientId, clientSecret, refresh);
     assert.equal(t.refreshToken, refresh);
     assert.notEqual(t.accessToken, access);
     assert.equal((await accessTokensApi.get(t.accessToken)).expiresIn, 1800);
+    const app = new hubspot.Client({ accessToken: t.accessToken, basePath, numberOfApiCallRetries: 0 });
+    assert.ok(Array.isArray((await app.crm.contacts.basicApi.getPage()).results));
   });
 
   await check("oauth: refreshTokensApi.get (200) and archive (204)", async () => {
@@ -73,4 +92,6 @@ export default async function oauth({ client, basePath, check, rejects }) {
     const body = await rejects(tokensApi.create("refresh_token", undefined, undefined, clientId, clientSecret, refresh), 400, "VALIDATION_ERROR");
     assert.equal(body.message, "refresh token is invalid, expired or revoked");
   });
+
+  await clock({ freeze: false });
 }
