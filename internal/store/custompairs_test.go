@@ -157,6 +157,14 @@ func TestCustomPairsAfterLabels(t *testing.T) {
 	if !reflect.DeepEqual(labels, []int32{101, 103}) {
 		t.Fatalf("types of the pair %v", labels)
 	}
+	// Editing the type's definitions keeps its pairs.
+	mustUpdate(t, p, func(tx *Tx) error {
+		_, err := tx.CreatePropertyGroup("2-7", PropertyGroupInfo{Name: "specs", Label: "Specs"})
+		return err
+	})
+	if got := pairIDs(p); got["2-7>contact"] != 101 {
+		t.Fatalf("pairs after a schema edit %v", got)
+	}
 	saved := fp.load(t, s, 9)
 	if !reflect.DeepEqual(saved, p.Snapshot()) {
 		t.Fatalf("saved\n%+v\nwant\n%+v", saved, p.Snapshot())
@@ -261,6 +269,18 @@ func TestCustomPairAssociations(t *testing.T) {
 		page, _ := v.Associations(ref("contact", contact), "2-7", "", 10)
 		if len(page) != 2 || page[0].ToID != cars[1] || page[1].ToID != cars[2] {
 			t.Fatalf("the contact's cars %+v", page)
+		}
+	})
+	// Merging the contact into another moves its cars, under the limit.
+	second := mustCreate(t, p, "contact", nil)
+	mustUpdate(t, p, func(tx *Tx) error {
+		_, err := tx.MergeRecords("contact", second, contact, nil, at(6))
+		return err
+	})
+	p.View(func(v *View) {
+		page, _ := v.Associations(ref("contact", second), "2-7", "", 10)
+		if len(page) != 2 || typeIDs(page[0].Types)[0] != 102 {
+			t.Fatalf("the merged contact's cars %+v", page)
 		}
 	})
 	// The export lists the limit with the pair's category.
