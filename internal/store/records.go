@@ -234,7 +234,7 @@ func (r *record) find(name string) (int, bool) {
 // kept apart so that listing either kind costs O(log n + page) however many
 // of the other there are. Ids only grow, so id order is creation order.
 type typeRecords struct {
-	live, archived *immutable.SortedMap[int64, *record]
+	live, archived *immutable.SortedMap[int64, record]
 	// unique maps namespace "\x00" value (folded as declared) to the id of
 	// the live record holding it.
 	unique *immutable.SortedMap[string, int64]
@@ -252,8 +252,8 @@ func (int64Order) Compare(a, b int64) int { return cmp.Compare(a, b) }
 
 func newTypeRecords(next int64) *typeRecords {
 	return &typeRecords{
-		live:     immutable.NewSortedMap[int64, *record](int64Order{}),
-		archived: immutable.NewSortedMap[int64, *record](int64Order{}),
+		live:     immutable.NewSortedMap[int64, record](int64Order{}),
+		archived: immutable.NewSortedMap[int64, record](int64Order{}),
 		unique:   immutable.NewSortedMap[string, int64](immutable.NewComparer("")),
 		next:     next,
 	}
@@ -262,10 +262,12 @@ func newTypeRecords(next int64) *typeRecords {
 // get returns record id and whether it is archived.
 func (tr *typeRecords) get(id int64) (r *record, archived, ok bool) {
 	if r, ok := tr.live.Get(id); ok {
-		return r, false, true
+		return &r, false, true
 	}
-	r, ok = tr.archived.Get(id)
-	return r, true, ok
+	if r, ok := tr.archived.Get(id); ok {
+		return &r, true, true
+	}
+	return nil, false, false
 }
 
 // recordsPart is the records domain: object type key -> its records.
@@ -360,13 +362,13 @@ func (tr *typeRecords) all() iter.Seq2[int64, stored] {
 		kb, rb, okB := b.Next()
 		for okA || okB {
 			if okA && (!okB || ka < kb) {
-				if !yield(ka, stored{ra, false}) {
+				if !yield(ka, stored{&ra, false}) {
 					return
 				}
 				ka, ra, okA = a.Next()
 				continue
 			}
-			if !yield(kb, stored{rb, true}) {
+			if !yield(kb, stored{&rb, true}) {
 				return
 			}
 			kb, rb, okB = b.Next()
@@ -437,7 +439,7 @@ func (r Record) Value(name string) (string, bool) {
 // of many records (search): it copies nothing until Record is called.
 type Stored struct {
 	id int64
-	r  *record
+	r  record
 }
 
 // ID is the record's id.
@@ -454,7 +456,7 @@ func (s Stored) CreatedAt() time.Time { return time.UnixMilli(s.r.created).UTC()
 func (s Stored) UpdatedAt() time.Time { return time.UnixMilli(s.r.updated).UTC() }
 
 // Record returns the record as Record and Records return it.
-func (s Stored) Record(objectType string) Record { return toRecord(objectType, s.id, s.r, false) }
+func (s Stored) Record(objectType string) Record { return toRecord(objectType, s.id, &s.r, false) }
 
 // LiveRecords yields every live record of objectType in id order, as
 // stored: search walks every record with it, so a full scan copies only
@@ -505,7 +507,7 @@ func (v *View) LiveRecordParts(objectType string, n int) []iter.Seq[Stored] {
 }
 
 // liveRange yields the records of m with ids in [from, to).
-func liveRange(m *immutable.SortedMap[int64, *record], from, to int64) iter.Seq[Stored] {
+func liveRange(m *immutable.SortedMap[int64, record], from, to int64) iter.Seq[Stored] {
 	return func(yield func(Stored) bool) {
 		it := m.Iterator()
 		it.Seek(from)
@@ -561,7 +563,7 @@ func (v *View) Records(objectType, after string, limit int, archived bool) (page
 		if len(page) == limit {
 			return page, strconv.FormatInt(id, 10)
 		}
-		page = append(page, toRecord(objectType, id, r, archived))
+		page = append(page, toRecord(objectType, id, &r, archived))
 	}
 	return page, ""
 }
@@ -758,7 +760,7 @@ func (v *View) putLive(objectType string, tr *typeRecords, id int64, old, r *rec
 		}
 		next.unique = idx
 	}
-	next.live = tr.live.Set(id, r)
+	next.live = tr.live.Set(id, *r)
 	next.lastWrite = max(next.lastWrite, r.newestWrite())
 	return &next, nil
 }
@@ -825,7 +827,7 @@ func (tx *Tx) liveRecord(objectType, id string) (*typeRecords, int64, *record, e
 	tr, okType := tx.typeRecords(objectType)
 	if ok && okType {
 		if r, ok := tr.live.Get(n); ok {
-			return tr, n, r, nil
+			return tr, n, &r, nil
 		}
 	}
 	return nil, 0, nil, notFound(MsgRecordNotFound)
@@ -851,7 +853,7 @@ func (tx *Tx) ArchiveRecord(objectType, id string, now time.Time) error {
 		}
 	}
 	next.live = tr.live.Delete(n)
-	next.archived = tr.archived.Set(n, &r)
+	next.archived = tr.archived.Set(n, r)
 	next.lastWrite = max(next.lastWrite, r.archivedAt)
 	tx.setTypeRecords(objectType, &next, recordRowKey(objectType, n))
 	tx.hideAssociations(objectType, n)

@@ -177,7 +177,7 @@ func buildRecords(cfg *Config, snap *Snapshot, resolve func(in, spelling string)
 		}
 		tr := typeOf(e.typ)
 		if e.arc {
-			tr.archived = tr.archived.Set(e.id, e.r)
+			tr.archived = tr.archived.Set(e.id, *e.r)
 		} else {
 			if unique[e.typ] == nil {
 				unique[e.typ] = map[string]int64{}
@@ -196,7 +196,7 @@ func buildRecords(cfg *Config, snap *Snapshot, resolve func(in, spelling string)
 			for _, k := range uniqueKeys(decl(e.typ), e.r) {
 				unique[e.typ][k] = e.id
 			}
-			tr.live = tr.live.Set(e.id, e.r)
+			tr.live = tr.live.Set(e.id, *e.r)
 		}
 		tr.next = max(tr.next, e.id+recordIDStep(cfg))
 		tr.lastWrite = max(tr.lastWrite, e.r.newestWrite())
