@@ -2,7 +2,7 @@
 // check what the code under test sent. It is bounded twice: by a count of
 // entries and by bytes. Each entry keeps at most MaxPath bytes of path,
 // MaxQuery of query, MaxHeaderValue of each header value, MaxHeaders of
-// headers in all and MaxBody of body; beyond Size entries or MaxBytes in
+// headers in all and MaxBody of each of the request and response bodies; beyond Size entries or MaxBytes in
 // all, the oldest entries go. So memory stays flat however many requests
 // arrive and whatever they carry.
 package journal
@@ -45,6 +45,11 @@ type Entry struct {
 	QueryTruncated   bool `json:"queryTruncated,omitempty"`
 	HeadersTruncated bool `json:"headersTruncated,omitempty"`
 	Status           int  `json:"status"`
+	// ResponseBody is the body of the answer, at most MaxBody bytes of it
+	// (then ResponseBodyTruncated); empty when the connection was dropped
+	// before any was written.
+	ResponseBody          string `json:"responseBody"`
+	ResponseBodyTruncated bool   `json:"responseBodyTruncated,omitempty"`
 	// DurationMs is wall-clock time spent serving the request.
 	DurationMs    float64 `json:"durationMs"`
 	Portal        int64   `json:"portal,omitempty"`
@@ -64,7 +69,8 @@ func (e *Entry) DecodeBody(v any) error {
 
 // What one entry keeps at most, and what the journal holds in all.
 const (
-	// MaxBody is how many body bytes an entry keeps.
+	// MaxBody is how many bytes of each body (request, response) an entry
+	// keeps.
 	MaxBody = 64 << 10
 	// MaxPath and MaxQuery bound the path and the query string.
 	MaxPath  = 4 << 10
@@ -160,6 +166,7 @@ func bound(e *Entry) {
 	e.Path, e.PathTruncated = cut(e.Path, MaxPath, e.PathTruncated)
 	e.Query, e.QueryTruncated = cut(e.Query, MaxQuery, e.QueryTruncated)
 	e.Body, e.BodyTruncated = cut(e.Body, MaxBody, e.BodyTruncated)
+	e.ResponseBody, e.ResponseBodyTruncated = cut(e.ResponseBody, MaxBody, e.ResponseBodyTruncated)
 	e.Method, _ = cut(e.Method, 64, false)
 	if headerBytes(e.Header) <= MaxHeaders && !longValue(e.Header) {
 		return
@@ -233,7 +240,7 @@ func cut(s string, limit int, already bool) (string, bool) {
 
 // size estimates what e holds in memory.
 func size(e *Entry) int64 {
-	n := entryOverhead + len(e.Method) + len(e.Path) + len(e.Query) + len(e.Body) + len(e.CorrelationID) + len(e.OperationID) + len(e.Fault)
+	n := entryOverhead + len(e.Method) + len(e.Path) + len(e.Query) + len(e.Body) + len(e.ResponseBody) + len(e.CorrelationID) + len(e.OperationID) + len(e.Fault)
 	return int64(n + headerBytes(e.Header))
 }
 

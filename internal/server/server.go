@@ -198,7 +198,7 @@ func New(cfg Config) (*Server, error) {
 	s.batches.Resume()
 	s.handler = chi.Chain(
 		middleware.RequestInfo(s.random, s.clock),
-		middleware.Observe(s.log, s.record),
+		middleware.Observe(s.log, s.record, s.captureLimit),
 		middleware.DrainBeforeRefusal,
 		middleware.Recoverer(s.log),
 	).Handler(router)
