@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -108,6 +109,9 @@ type Journal struct {
 	n       int
 	bytes   int64
 	seq     uint64
+	// watchers are signalled (without blocking: each holds at most one
+	// pending signal) after every Add.
+	watchers map[chan struct{}]struct{}
 }
 
 // New returns a journal that keeps the size most recent entries, within
@@ -152,6 +156,93 @@ func (j *Journal) Add(e Entry) {
 	j.entries[(j.head+j.n)%len(j.entries)] = e
 	j.n++
 	j.bytes += cost
+	for c := range j.watchers {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Watch returns a channel that receives a signal after entries are added
+// (several additions may make one signal: read them with Since) and a stop
+// function that releases it. A watcher never holds more than one signal,
+// however slow its reader, so watching costs no memory per entry.
+func (j *Journal) Watch() (<-chan struct{}, func()) {
+	c := make(chan struct{}, 1)
+	j.mu.Lock()
+	if j.watchers == nil {
+		j.watchers = map[chan struct{}]struct{}{}
+	}
+	j.watchers[c] = struct{}{}
+	j.mu.Unlock()
+	var once sync.Once
+	return c, func() {
+		once.Do(func() {
+			j.mu.Lock()
+			delete(j.watchers, c)
+			j.mu.Unlock()
+		})
+	}
+}
+
+// Seq returns the number of the newest entry ever added (0 before any).
+func (j *Journal) Seq() uint64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.seq
+}
+
+// Get returns the entry numbered seq, while the journal holds it.
+func (j *Journal) Get(seq uint64) (Entry, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for i := j.n - 1; i >= 0; i-- {
+		e := &j.entries[(j.head+i)%len(j.entries)]
+		if e.Seq == seq {
+			return *e, true
+		}
+		if e.Seq < seq {
+			break
+		}
+	}
+	return Entry{}, false
+}
+
+// Since returns the entries f selects that are newer than seq, oldest
+// first; f.Limit keeps the newest f.Limit of them.
+func (j *Journal) Since(seq uint64, f Filter) []Entry {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var out []Entry
+	for i := j.n - 1; i >= 0; i-- {
+		e := &j.entries[(j.head+i)%len(j.entries)]
+		if e.Seq <= seq {
+			break
+		}
+		if !f.Match(e) {
+			continue
+		}
+		out = append(out, *e)
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// Count returns how many held entries f selects, whatever its Limit.
+func (j *Journal) Count(f Filter) int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	n := 0
+	for i := range j.n {
+		if f.Match(&j.entries[(j.head+i)%len(j.entries)]) {
+			n++
+		}
+	}
+	return n
 }
 
 func (j *Journal) dropOldest() {

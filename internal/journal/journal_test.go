@@ -179,3 +179,73 @@ func TestSmallRequestsAreKeptWhole(t *testing.T) {
 		t.Fatalf("a request within the bounds was cut: %+v", e)
 	}
 }
+
+func TestGetSinceCount(t *testing.T) {
+	j := New(4)
+	for i := range 6 {
+		j.Add(Entry{Method: []string{"GET", "POST"}[i%2], Portal: 1})
+	}
+	// Held: 3..6.
+	tests := []struct {
+		seq uint64
+		ok  bool
+	}{{1, false}, {2, false}, {3, true}, {6, true}, {7, false}}
+	for _, tt := range tests {
+		if e, ok := j.Get(tt.seq); ok != tt.ok || (ok && e.Seq != tt.seq) {
+			t.Errorf("Get(%d) = %d, %v; want ok %v", tt.seq, e.Seq, ok, tt.ok)
+		}
+	}
+	seqs := func(es []Entry) string {
+		var out []string
+		for _, e := range es {
+			out = append(out, fmt.Sprint(e.Seq))
+		}
+		return strings.Join(out, ",")
+	}
+	sinceTests := []struct {
+		after uint64
+		f     Filter
+		want  string
+	}{
+		{0, Filter{}, "3,4,5,6"},
+		{4, Filter{}, "5,6"},
+		{6, Filter{}, ""},
+		{0, Filter{Method: "POST"}, "4,6"},
+		{0, Filter{Limit: 2}, "5,6"},
+	}
+	for _, tt := range sinceTests {
+		if got := seqs(j.Since(tt.after, tt.f)); got != tt.want {
+			t.Errorf("Since(%d, %+v) = %s, want %s (oldest first)", tt.after, tt.f, got, tt.want)
+		}
+	}
+	if n := j.Count(Filter{Method: "GET", Limit: 1}); n != 2 {
+		t.Errorf("Count = %d, want 2 (Limit ignored)", n)
+	}
+	if j.Seq() != 6 {
+		t.Errorf("Seq = %d", j.Seq())
+	}
+}
+
+// TestWatchHoldsOneSignal: a watcher that never reads holds one pending
+// signal however many entries arrive, and a stopped one gets none.
+func TestWatchHoldsOneSignal(t *testing.T) {
+	j := New(10)
+	c, stop := j.Watch()
+	add(j, 1000, 1)
+	if len(c) != 1 {
+		t.Fatalf("watcher holds %d signals", len(c))
+	}
+	<-c
+	stop()
+	stop() // twice is harmless
+	add(j, 5, 1)
+	if len(c) != 0 {
+		t.Fatal("a stopped watcher was signalled")
+	}
+	j.mu.Lock()
+	n := len(j.watchers)
+	j.mu.Unlock()
+	if n != 0 {
+		t.Fatalf("%d watchers left after stop", n)
+	}
+}
