@@ -219,7 +219,7 @@ func catalogInfo(typeKey string, p *schema.Property, order int) PropertyInfo {
 		ReferencedObjectType: p.ReferencedObjectType, Format: p.Format,
 	}
 	for _, o := range p.Options {
-		info.Options = append(info.Options, fixtures.CRMOption{Label: o.Label, Value: o.Value, DisplayOrder: o.DisplayOrder, Hidden: o.Hidden})
+		info.Options = append(info.Options, fixtures.CRMOption{Label: o.Label, Value: o.Value, DisplayOrder: o.DisplayOrder, Hidden: o.Hidden, Description: o.Description})
 	}
 	return info
 }

@@ -475,6 +475,49 @@ func (v *View) LiveRecords(objectType string) iter.Seq[Stored] {
 	}
 }
 
+// minPartRecords is the fewest records a part of LiveRecordParts walks: below
+// it, a goroutine costs more than the walk it saves.
+const minPartRecords = 8192
+
+// LiveRecordParts splits LiveRecords into at most n walks of consecutive id
+// ranges that together yield every live record once, so that a full scan
+// (search) can walk them at the same time on several cores. Parts are cut at
+// evenly spaced ids; a type with few records is one part.
+func (v *View) LiveRecordParts(objectType string, n int) []iter.Seq[Stored] {
+	tr, ok := v.typeRecords(objectType)
+	if !ok {
+		return nil
+	}
+	n = min(n, tr.live.Len()/minPartRecords)
+	if n <= 1 {
+		return []iter.Seq[Stored]{v.LiveRecords(objectType)}
+	}
+	it := tr.live.Iterator()
+	first, _, _ := it.Next()
+	it.Last()
+	last, _, _ := it.Next()
+	step := (last-first)/int64(n) + 1
+	parts := make([]iter.Seq[Stored], 0, n)
+	for from := first; from <= last; from += step {
+		parts = append(parts, liveRange(tr.live, from, from+step))
+	}
+	return parts
+}
+
+// liveRange yields the records of m with ids in [from, to).
+func liveRange(m *immutable.SortedMap[int64, *record], from, to int64) iter.Seq[Stored] {
+	return func(yield func(Stored) bool) {
+		it := m.Iterator()
+		it.Seek(from)
+		for !it.Done() {
+			id, r, _ := it.Next()
+			if id >= to || !yield(Stored{id, r}) {
+				return
+			}
+		}
+	}
+}
+
 // Record returns record id of objectType, archived or not (Record.Archived
 // tells). An id that is not a record id is not found.
 func (v *View) Record(objectType, id string) (Record, bool) {

@@ -349,19 +349,33 @@ func (x assocIndex) Lookup(property, value string) ([]search.Record, bool) {
 	return out, true
 }
 
+// assocScanRecord is the assocRecord a walk reuses, as scanRecord is.
+type assocScanRecord struct{ assocRecord }
+
+func (r *assocScanRecord) Retain() search.Record { return r.assocRecord }
+
 // wrap returns the schema, records and index of a search by association.
 func (af *assocFilters) wrap(v *store.View, t *schema.ObjectType, sch search.Schema, all iter.Seq[search.Record], idx search.Index) (search.Schema, iter.Seq[search.Record], search.Index) {
-	records := func(yield func(search.Record) bool) {
+	return assocSchema{sch}, af.records(all), assocIndex{inner: idx, v: v, t: t, af: af}
+}
+
+// records gives the records of all the association pseudo-properties.
+func (af *assocFilters) records(all iter.Seq[search.Record]) iter.Seq[search.Record] {
+	return func(yield func(search.Record) bool) {
+		ar := &assocScanRecord{assocRecord{af: af}}
 		for r := range all {
-			if sr, ok := r.(searchRecord); ok {
-				r = assocRecord{sr, af}
+			switch x := r.(type) {
+			case *scanRecord:
+				ar.searchRecord = x.searchRecord
+				r = ar
+			case searchRecord:
+				r = assocRecord{x, af}
 			}
 			if !yield(r) {
 				return
 			}
 		}
 	}
-	return assocSchema{sch}, records, assocIndex{inner: idx, v: v, t: t, af: af}
 }
 
 // recordOf is the store record behind a search result.

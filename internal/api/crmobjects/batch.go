@@ -64,6 +64,8 @@ type written struct {
 	rec     store.Record
 	names   []string
 	created bool
+	// traceID is the input's objectWriteTraceId, echoed in its result.
+	traceID string
 }
 
 // upsertBody is a record of an upsert's answer: new says it was created.
@@ -228,7 +230,9 @@ func (o objects) updateIn(c *endpoint.Call, tx *store.Tx, t *schema.ObjectType, 
 func renderWritten(t *schema.ObjectType, ws []written) []objectBody {
 	out := make([]objectBody, 0, len(ws))
 	for _, w := range ws {
-		out = append(out, render(t, w.rec, w.names, nil))
+		b := render(t, w.rec, w.names, nil)
+		b.ObjectWriteTraceID = w.traceID
+		out = append(out, b)
 	}
 	return out
 }
@@ -244,6 +248,7 @@ func (o objects) batchCreate(c *endpoint.Call, _ *batch.Body[createInput]) (batc
 			if err != nil {
 				return written{}, inputError(err, traceContext(in.ObjectWriteTraceID))
 			}
+			w.traceID = in.ObjectWriteTraceID
 			return w, nil
 		},
 		MaxInputs: maxBatchInputs,
@@ -278,6 +283,7 @@ func (o objects) batchUpdate(c *endpoint.Call, _ *batch.Body[writeInput]) (batch
 			if err != nil {
 				return written{}, inputError(err, traceContext(in.ObjectWriteTraceID))
 			}
+			w.traceID = in.ObjectWriteTraceID
 			return w, nil
 		},
 		MaxInputs:       maxBatchInputs,
@@ -302,6 +308,7 @@ func (o objects) batchUpsert(c *endpoint.Call, _ *batch.Body[writeInput]) (batch
 			if err != nil {
 				return written{}, inputError(err, traceContext(in.ObjectWriteTraceID))
 			}
+			w.traceID = in.ObjectWriteTraceID
 			return w, nil
 		},
 		MaxInputs:       maxBatchInputs,
@@ -310,7 +317,9 @@ func (o objects) batchUpsert(c *endpoint.Call, _ *batch.Body[writeInput]) (batch
 		Results: func(_ *endpoint.Call, ws []written) any {
 			out := make([]upsertBody, 0, len(ws))
 			for _, w := range ws {
-				out = append(out, upsertBody{render(t, w.rec, w.names, nil), w.created})
+				b := render(t, w.rec, w.names, nil)
+				b.ObjectWriteTraceID = w.traceID
+				out = append(out, upsertBody{b, w.created})
 			}
 			return out
 		},

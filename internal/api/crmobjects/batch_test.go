@@ -226,6 +226,10 @@ func TestBatchCreateTraceIDs(t *testing.T) {
 				if n := len(r.Results(t)); n != tc.created {
 					t.Fatalf("%d created: %s", n, r.Body)
 				}
+				// A result echoes its input's trace id.
+				if got := r.Results(t)[0]["objectWriteTraceId"]; got != "t1" {
+					t.Fatalf("result trace id %v: %s", got, r.Body)
+				}
 				errs := batchErrors(t, r.JSON(t))
 				if len(errs) != len(tc.traces) {
 					t.Fatalf("errors %v", errs)

@@ -22,6 +22,9 @@ type objectBody struct {
 	ArchivedAt            string                    `json:"archivedAt,omitempty"`
 	// Associations is embedded by reads and lists that ask (associations.go).
 	Associations map[string]assocList `json:"associations,omitempty"`
+	// ObjectWriteTraceID echoes the trace id a batch input carried, so a
+	// client matches each result to its input.
+	ObjectWriteTraceID string `json:"objectWriteTraceId,omitempty"`
 }
 
 // historyValue is one value a property held (ValueWithTimestamp).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -167,12 +168,35 @@ func (x searchIndex) Lookup(property, value string) ([]search.Record, bool) {
 	return []search.Record{found(x.t, r)}, true
 }
 
+// scanRecord is the one searchRecord a walk reuses for every record it
+// passes (a Record per record would be an allocation each): the engine
+// retains the matches.
+type scanRecord struct{ searchRecord }
+
+func (s *scanRecord) Retain() search.Record { return s.searchRecord }
+
 // liveRecords walks every live record of t in creation order, reading
 // their values where they are stored (recordOf fills the few returned).
 func liveRecords(v *store.View, t *schema.ObjectType) iter.Seq[search.Record] {
+	return walkStored(t, v.LiveRecords(t.Key()))
+}
+
+// liveRecordParts is liveRecords cut into parts the engine walks at the
+// same time, one per core the process may use.
+func liveRecordParts(v *store.View, t *schema.ObjectType) []iter.Seq[search.Record] {
+	var parts []iter.Seq[search.Record]
+	for _, part := range v.LiveRecordParts(t.Key(), runtime.GOMAXPROCS(0)) {
+		parts = append(parts, walkStored(t, part))
+	}
+	return parts
+}
+
+func walkStored(t *schema.ObjectType, recs iter.Seq[store.Stored]) iter.Seq[search.Record] {
 	return func(yield func(search.Record) bool) {
-		for r := range v.LiveRecords(t.Key()) {
-			if !yield(searchRecord{t: t, s: r}) {
+		sr := &scanRecord{searchRecord{t: t}}
+		for r := range recs {
+			sr.s = r
+			if !yield(sr) {
 				return
 			}
 		}
@@ -305,8 +329,9 @@ func (o objects) search(c *endpoint.Call, body *any) (endpoint.Reply, error) {
 	var res search.Result
 	c.Portal().View(func(v *store.View) {
 		all, idx := liveRecords(v, t), searchIndex{v: v, t: t}
+		parts := liveRecordParts(v, t)
 		if asOf, lagged := o.searchAsOf(v, t); lagged {
-			all, idx.asOf = recordsAsOf(v, t, asOf), asOf
+			all, idx.asOf, parts = recordsAsOf(v, t, asOf), asOf, nil
 		}
 		var sch search.Schema = searchSchema{t}
 		var index search.Index = idx
@@ -316,8 +341,11 @@ func (o objects) search(c *endpoint.Call, body *any) (endpoint.Reply, error) {
 		}
 		if af != nil {
 			sch, all, index = af.wrap(v, t, sch, all, idx)
+			for i, part := range parts {
+				parts[i] = af.records(part)
+			}
 		}
-		res, err = search.Search(req, sch, all, search.Options{Index: index})
+		res, err = search.Search(req, sch, all, search.Options{Index: index, Parts: parts})
 	})
 	if err != nil {
 		return endpoint.Reply{}, searchError(err)

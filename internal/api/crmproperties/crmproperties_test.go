@@ -30,7 +30,7 @@ const (
 	foodGroup = `{"name":"food","label":"Food"}`
 	food      = `{"name":"favorite_food","label":"Favorite food","type":"string","fieldType":"text","groupName":"food"}`
 	colour    = `{"name":"colour","label":"Colour","type":"enumeration","fieldType":"select","groupName":"food",
-  "options":[{"label":"Red","value":"red","displayOrder":1},{"label":"Blue","value":"blue","hidden":true}]}`
+  "options":[{"label":"Red","value":"red","displayOrder":1,"description":"Like a fire truck"},{"label":"Blue","value":"blue","hidden":true}]}`
 )
 
 // errorOf checks an error answer's status, category and message.
@@ -222,11 +222,13 @@ func TestCreateRefusals(t *testing.T) {
 func TestOptions(t *testing.T) {
 	h := apitest.New(t, server.Config{})
 	h.Do("POST", "/crm/properties/2026-03/deals/groups", tok, foodGroup).Expect(t, 201)
-	r := h.Do("POST", "/crm/properties/2026-03/deals", tok, colour)
-	r.Expect(t, 201)
+	h.Do("POST", "/crm/properties/2026-03/deals", tok, colour).Expect(t, 201)
+	// Read back: what the store kept, not what the create echoed.
+	r := h.Do("GET", "/crm/properties/2026-03/deals/colour", tok, "")
+	r.Expect(t, 200)
 	opts := r.JSON(t)["options"].([]any)
 	want := []map[string]any{
-		{"label": "Red", "value": "red", "displayOrder": 1.0, "hidden": false},
+		{"label": "Red", "value": "red", "displayOrder": 1.0, "hidden": false, "description": "Like a fire truck"},
 		{"label": "Blue", "value": "blue", "displayOrder": -1.0, "hidden": true},
 	}
 	if len(opts) != len(want) {

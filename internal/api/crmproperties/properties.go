@@ -34,6 +34,7 @@ type optionInput struct {
 	Value        string `json:"value"`
 	DisplayOrder *int   `json:"displayOrder"`
 	Hidden       bool   `json:"hidden"`
+	Description  string `json:"description"`
 }
 
 // createInput is the body of properties-create and an input of batch create.
@@ -80,7 +81,7 @@ func options(in []optionInput) []fixtures.CRMOption {
 		if o.DisplayOrder != nil {
 			order = *o.DisplayOrder
 		}
-		out = append(out, fixtures.CRMOption{Label: o.Label, Value: o.Value, DisplayOrder: order, Hidden: o.Hidden})
+		out = append(out, fixtures.CRMOption{Label: o.Label, Value: o.Value, DisplayOrder: order, Hidden: o.Hidden, Description: o.Description})
 	}
 	return out
 }

@@ -40,6 +40,7 @@ type optionBody struct {
 	Value        string `json:"value"`
 	DisplayOrder int    `json:"displayOrder"`
 	Hidden       bool   `json:"hidden"`
+	Description  string `json:"description,omitempty"`
 }
 
 // modificationMD says what a client may change of a property: HubSpot's own
@@ -104,7 +105,7 @@ func render(p store.PropertyInfo) propertyBody {
 		out.ArchivedAt = stamp(p.ArchivedAt)
 	}
 	for _, o := range p.Options {
-		out.Options = append(out.Options, optionBody{Label: o.Label, Value: o.Value, DisplayOrder: o.DisplayOrder, Hidden: o.Hidden})
+		out.Options = append(out.Options, optionBody{Label: o.Label, Value: o.Value, DisplayOrder: o.DisplayOrder, Hidden: o.Hidden, Description: o.Description})
 	}
 	return out
 }

@@ -193,7 +193,7 @@ func newProperty(pd fixtures.CRMProperty) (*Property, error) {
 			return nil, fmt.Errorf("option value %q contains the multi-value separator", o.Value)
 		}
 		p.optionValues[o.Value] = true
-		p.Options = append(p.Options, Option{Label: o.Label, Value: o.Value, DisplayOrder: o.DisplayOrder, Hidden: o.Hidden})
+		p.Options = append(p.Options, Option{Label: o.Label, Value: o.Value, DisplayOrder: o.DisplayOrder, Hidden: o.Hidden, Description: o.Description})
 	}
 	sort.SliceStable(p.Options, func(i, j int) bool { return p.Options[i].DisplayOrder < p.Options[j].DisplayOrder })
 	values := make([]string, len(p.Options))

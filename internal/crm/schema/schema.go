@@ -61,6 +61,7 @@ type Option struct {
 	Value        string
 	DisplayOrder int
 	Hidden       bool
+	Description  string
 }
 
 // Property is one property definition.
