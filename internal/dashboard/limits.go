@@ -41,6 +41,8 @@ type limitView struct {
 type associationsPage struct {
 	Portal int64
 	Pairs  []pairView
+	// Limited says some pair has a limit.
+	Limited bool
 }
 
 // associations shows, per object pair, the association types and limits
@@ -100,6 +102,7 @@ func (db *Dashboard) associations(w http.ResponseWriter, r *http.Request) {
 				for _, l := range limits {
 					pv.Limits = append(pv.Limits, limitUse(l, v.LimitUse(l), strings.ToLower(pv.FromLabel), strings.ToLower(pv.ToLabel)))
 				}
+				pg.Limited = pg.Limited || len(pv.Limits) > 0
 				pg.Pairs = append(pg.Pairs, pv)
 			}
 		}

@@ -12,7 +12,7 @@ import (
 // the page's records, the total of matches and the next page's after ("" on
 // the last page); err is the engine's *search.Error for a bad request.
 func Find(v *store.View, t *schema.ObjectType, req *search.Request) (page []store.Record, total int, after string, err error) {
-	res, err := search.Search(req, searchSchema{t}, liveRecords(v, t), search.Options{Index: searchIndex{v: v, t: t}})
+	res, err := search.Search(req, searchSchema{t}, liveRecords(v, t), search.Options{Index: searchIndex{v: v, t: t}, Parts: liveRecordParts(v, t)})
 	if err != nil {
 		return nil, 0, "", err
 	}
