@@ -111,7 +111,6 @@ func newDashboardSession(t *testing.T) *dashboardSession {
 	return s
 }
 
-
 // api sends an API request with the test token and checks its status.
 func (s *dashboardSession) api(t *testing.T, method, path, body string, want int) string {
 	t.Helper()
@@ -188,7 +187,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	t.Run("every page loads", func(t *testing.T) {
 		for _, pg := range s.pages() {
 			s.run(t, pg.name, chromedp.Navigate(s.base+pg.path), chromedp.WaitVisible(chromedp.CSS("h1")))
-			if h1 := s.text(t, "h1");  !strings.Contains(h1, pg.heading) {
+			if h1 := s.text(t, "h1"); !strings.Contains(h1, pg.heading) {
 				t.Errorf("%s: heading %q, want %q", pg.name, h1, pg.heading)
 			}
 		}
@@ -237,7 +236,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		s.run(t, "see the new row",
 			chromedp.WaitVisible(chromedp.Search(`//table[@id="requests"]//td[contains(., "/crm/v3/objects/contacts/777777")]`)),
 		)
-		if row := s.text(t, "#requests tbody tr:first-child");  !strings.Contains(row, "404") || !strings.Contains(row, "777777") {
+		if row := s.text(t, "#requests tbody tr:first-child"); !strings.Contains(row, "404") || !strings.Contains(row, "777777") {
 			t.Fatalf("newest row: %q", row)
 		}
 	})
