@@ -1,127 +1,98 @@
 package mockhubtest
 
 import (
-	"slices"
-	"sync"
+	"fmt"
 	"time"
 
 	"github.com/mockhub/mockhub/internal/clock"
 )
 
-// controlClock is a server clock the test can move: every mockhubtest server
-// has one, frozen (WithFrozenClock) or running.
-type controlClock interface {
-	clock.Clock
-	Advance(d time.Duration) time.Time
-	Set(t time.Time)
+// newClock is a server's clock: the same one the binary runs on, frozen at
+// *frozen (WithFrozenClock) or running from the wall clock's time.
+func newClock(frozen *time.Time) *clock.Controlled {
+	if frozen != nil {
+		return clock.NewFrozen(*frozen)
+	}
+	return clock.NewRunning(time.Time{})
 }
 
-// newFrozenClock is the server's own manual clock, so whatever the server
-// learns to do when its manual clock moves, a frozen mockhubtest clock does
-// too.
-func newFrozenClock(t time.Time) controlClock { return clock.NewManual(t) }
+// Now returns the server's time: the frozen time, or the running clock's,
+// which keeps the wall clock's pace from wherever it was put.
+func (h *Handler) Now() time.Time { return h.clock.Now() }
 
-// runningClock is the wall clock shifted by an offset that Advance and Set
-// move: time keeps passing, from wherever the test put it.
-type runningClock struct {
-	mu     sync.Mutex
-	offset time.Duration
-	// timers are the work scheduled with At that has not run yet.
-	timers []*runningTimer
-}
+// Frozen reports whether the server's clock stands still.
+func (h *Handler) Frozen() bool { return h.clock.Frozen() }
 
-var (
-	_ controlClock    = (*runningClock)(nil)
-	_ clock.Scheduler = (*runningClock)(nil)
-)
-
-// Now returns the wall-clock time plus the offset, in UTC.
-func (c *runningClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().UTC().Add(c.offset)
-}
-
-// Advance jumps the clock forward by d and returns the new time, after
-// running the work that fell due (deferred batches).
-func (c *runningClock) Advance(d time.Duration) time.Time {
-	c.mu.Lock()
-	c.offset += d
-	now := time.Now().UTC().Add(c.offset)
-	c.fireDue(now)
+// Advance moves the server's clock forward by d and returns the new time,
+// once the work that fell due (deferred batches) has run, each piece at its
+// own time. A frozen clock stays frozen at its new time; a running one runs
+// on from it. It panics if d is negative or the clock would pass the year
+// 2199, as POST /_mockhub/clock refuses them.
+func (h *Handler) Advance(d time.Duration) time.Time {
+	now, err := h.clock.Advance(d)
+	if err != nil {
+		panic(fmt.Errorf("mockhubtest: Advance: %w", err))
+	}
 	return now
 }
 
-// Set makes the clock read t now; it runs on from there, after the work
-// that fell due has run.
-func (c *runningClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.offset = t.Sub(time.Now())
-	c.fireDue(t.UTC())
+// SetTime moves the server's clock to t, once the work that fell due has
+// run; the clock stays frozen or running as it was. A running clock never
+// goes back: an earlier time than its own is refused unless it is frozen
+// (Freeze, or WithFrozenClock). t must be from 1970 up to 2200. A refused
+// SetTime moves nothing.
+func (h *Handler) SetTime(t time.Time) error {
+	if err := h.clock.Set(t); err != nil {
+		return fmt.Errorf("mockhubtest: SetTime: %w", err)
+	}
+	return nil
 }
 
-// runningTimer is work scheduled on a running clock.
-type runningTimer struct {
-	at   time.Time
-	f    func()
-	done bool
+// Freeze stops the server's clock where it is and returns its time; it then
+// moves only when Advance or SetTime says so, and may be set back.
+func (h *Handler) Freeze() time.Time { return h.clock.Freeze() }
+
+// Unfreeze lets the server's clock run on from its time, at the wall
+// clock's pace, and returns that time.
+func (h *Handler) Unfreeze() time.Time { return h.clock.Unfreeze() }
+
+// Now returns the server's time; see Handler.Now.
+func (s *Server) Now() time.Time { return s.h.Now() }
+
+// Frozen reports whether the server's clock stands still.
+func (s *Server) Frozen() bool { return s.h.Frozen() }
+
+// Advance moves the server's clock forward by d and returns the new time;
+// see Handler.Advance. The test fails if d is negative.
+func (s *Server) Advance(d time.Duration) time.Time {
+	if s.t != nil {
+		s.t.Helper()
+	}
+	now, err := s.h.clock.Advance(d)
+	s.check(wrap("Advance", err))
+	return now
 }
 
-// At implements clock.Scheduler: f runs when the clock reaches t, whether
-// time passes (a wall-clock timer) or the test moves the clock past t
-// (Advance and Set run what fell due before they return), and once only.
-func (c *runningClock) At(t time.Time, f func()) (cancel func()) {
-	tm := &runningTimer{at: t, f: f}
-	c.mu.Lock()
-	wait := t.Sub(time.Now().UTC().Add(c.offset))
-	if wait > 0 {
-		c.timers = append(c.timers, tm)
+// SetTime moves the server's clock to t; see Handler.SetTime. The test
+// fails if the clock is running and t is before its time: Freeze first to
+// set it back.
+func (s *Server) SetTime(t time.Time) {
+	if s.t != nil {
+		s.t.Helper()
 	}
-	c.mu.Unlock()
-	if wait <= 0 {
-		go f()
-		return func() {}
-	}
-	timer := time.AfterFunc(wait, func() { c.run(tm) })
-	return func() {
-		timer.Stop()
-		c.mu.Lock()
-		tm.done = true
-		c.mu.Unlock()
-	}
+	s.check(s.h.SetTime(t))
 }
 
-// run runs tm unless it has run or was canceled.
-func (c *runningClock) run(tm *runningTimer) {
-	c.mu.Lock()
-	if tm.done {
-		c.mu.Unlock()
-		return
-	}
-	tm.done = true
-	c.mu.Unlock()
-	tm.f()
-}
+// Freeze stops the server's clock and returns its time; see
+// Handler.Freeze.
+func (s *Server) Freeze() time.Time { return s.h.Freeze() }
 
-// fireDue runs the timers due by now, in the order of their times. The
-// caller holds c.mu; fireDue releases it.
-func (c *runningClock) fireDue(now time.Time) {
-	var due []*runningTimer
-	keep := c.timers[:0]
-	for _, tm := range c.timers {
-		switch {
-		case tm.done:
-		case !tm.at.After(now):
-			due = append(due, tm)
-		default:
-			keep = append(keep, tm)
-		}
+// Unfreeze lets the server's clock run on; see Handler.Unfreeze.
+func (s *Server) Unfreeze() time.Time { return s.h.Unfreeze() }
+
+func wrap(method string, err error) error {
+	if err == nil {
+		return nil
 	}
-	clear(c.timers[len(keep):])
-	c.timers = keep
-	c.mu.Unlock()
-	slices.SortStableFunc(due, func(a, b *runningTimer) int { return a.at.Compare(b.at) })
-	for _, tm := range due {
-		c.run(tm)
-	}
+	return fmt.Errorf("mockhubtest: %s: %w", method, err)
 }

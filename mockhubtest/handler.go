@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
-	"time"
 
+	"github.com/mockhub/mockhub/internal/clock"
 	"github.com/mockhub/mockhub/internal/persist"
 	"github.com/mockhub/mockhub/internal/server"
 )
@@ -20,7 +20,7 @@ import (
 // Close it when done.
 type Handler struct {
 	srv    *server.Server
-	clock  controlClock
+	clock  *clock.Controlled
 	setup  setup
 	unlock func() // releases the data directory; nil without one
 	once   sync.Once
@@ -78,18 +78,6 @@ func (h *Handler) Close() {
 		}
 	})
 }
-
-// Now returns the server's time: the frozen time of WithFrozenClock, or the
-// wall-clock time shifted by Advance and SetTime.
-func (h *Handler) Now() time.Time { return h.clock.Now() }
-
-// Advance moves the server's clock forward by d and returns the new time. A
-// frozen clock stays frozen at its new time; a running one runs on from it.
-func (h *Handler) Advance(d time.Duration) time.Time { return h.clock.Advance(d) }
-
-// SetTime moves the server's clock to t (forward or back), frozen or running
-// as before.
-func (h *Handler) SetTime(t time.Time) { h.clock.Set(t) }
 
 // Reset returns every portal to its fixtures and clears fault rules (back to
 // WithFaultRules), the journal and rate-limit windows, like

@@ -12,8 +12,10 @@
 // (PortalOf tells its portal). To serve mockhub from a server of your own,
 // mount a Handler (NewHandler) instead.
 //
-// The server's clock is always under the test's control: Now, Advance and
-// SetTime work on every Server, frozen (WithFrozenClock) or running.
+// The server's clock is always under the test's control: Now, Advance,
+// SetTime, Freeze and Unfreeze work on every Server, frozen (WithFrozenClock)
+// or running, as the admin API's /_mockhub/clock does. A running clock never
+// goes back: Freeze it to set it back.
 package mockhubtest
 
 import (
@@ -26,7 +28,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 )
 
 // DefaultToken is the token a Server hands out unless WithToken or
@@ -101,16 +102,6 @@ func (s *Server) Close() {
 
 // Client returns an HTTP client for the server.
 func (s *Server) Client() *http.Client { return s.http.Client() }
-
-// Now returns the server's time; see Handler.Now.
-func (s *Server) Now() time.Time { return s.h.Now() }
-
-// Advance moves the server's clock forward by d and returns the new time;
-// see Handler.Advance.
-func (s *Server) Advance(d time.Duration) time.Time { return s.h.Advance(d) }
-
-// SetTime moves the server's clock to t; see Handler.SetTime.
-func (s *Server) SetTime(t time.Time) { s.h.SetTime(t) }
 
 // PortalOf returns the portal that requests with token use, so a test that
 // gives each case its own token can filter Requests or read its state. With

@@ -375,8 +375,9 @@ func TestStartServerPanics(t *testing.T) {
 }
 
 func TestClock(t *testing.T) {
-	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	later := time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC)
+	// Ahead of the wall clock: a running clock is set only forward.
+	start := time.Now().UTC().AddDate(1, 0, 0).Truncate(time.Second)
+	later := start.AddDate(4, 0, 0)
 	cases := []struct {
 		name   string
 		opts   []mockhubtest.Option

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mockhub/mockhub/internal/auth"
+	"github.com/mockhub/mockhub/internal/clock"
 	"github.com/mockhub/mockhub/internal/decode"
 	"github.com/mockhub/mockhub/internal/faults"
 	"github.com/mockhub/mockhub/internal/ratelimit"
@@ -44,9 +45,9 @@ func WithToken(token string) Option { return Option{func(o *options) { o.token =
 func WithSeed(seed uint64) Option { return Option{func(o *options) { o.seed = seed }} }
 
 // WithFrozenClock freezes the server's clock at t: it moves only when Advance
-// or SetTime says so. Every timestamp the server writes comes from this
-// clock. Without it the clock follows the wall clock, still shifted by
-// Advance and SetTime.
+// or SetTime says so (or runs on after Unfreeze). Every timestamp the server
+// writes comes from this clock. Without it the clock runs from the wall
+// clock's time, still moved by Advance and SetTime.
 func WithFrozenClock(t time.Time) Option { return Option{func(o *options) { o.frozen = &t }} }
 
 // WithJournalSize bounds the request journal to n requests (default 1000);
@@ -90,7 +91,7 @@ func WithMaxBodyBytes(n int64) Option { return Option{func(o *options) { o.maxBo
 // setup is what the options amount to.
 type setup struct {
 	cfg     server.Config
-	clock   controlClock
+	clock   *clock.Controlled
 	token   string
 	portals map[string]int64 // the tokens document's portals, if any
 }
@@ -102,11 +103,7 @@ func (o *options) config() (setup, error) {
 		cfg:   server.Config{Version: "mockhubtest", Seed: o.seed, Logger: o.logger, Fixtures: o.fixtures},
 		token: DefaultToken,
 	}
-	if o.frozen != nil {
-		s.clock = newFrozenClock(*o.frozen)
-	} else {
-		s.clock = &runningClock{}
-	}
+	s.clock = newClock(o.frozen)
 	s.cfg.Clock = s.clock
 
 	var errs []error

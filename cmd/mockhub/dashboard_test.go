@@ -167,6 +167,17 @@ func (s *dashboardSession) failed(t *testing.T, what string, err error) {
 	t.Fatalf("%s: %v\npage: %.2000s\nserver log:\n%s", what, err, html, s.p.log())
 }
 
+// clockShown is the server time the clock page shows.
+func (s *dashboardSession) clockShown(t *testing.T) time.Time {
+	t.Helper()
+	shown := s.text(t, "#now")
+	at, err := time.Parse("2006-01-02 15:04:05.000Z", shown)
+	if err != nil {
+		t.Fatalf("clock page shows %q: %v", shown, err)
+	}
+	return at
+}
+
 // pages are the dashboard's pages, each with a text its heading shows.
 func (s *dashboardSession) pages() []struct{ name, path, heading string } {
 	return []struct{ name, path, heading string }{
@@ -178,6 +189,7 @@ func (s *dashboardSession) pages() []struct{ name, path, heading string } {
 		{"requests", "/_mockhub/ui/requests", "Requests"},
 		{"request", "/_mockhub/ui/requests/1", "POST /crm/v3/objects/contacts"},
 		{"faults", "/_mockhub/ui/faults", "Faults"},
+		{"clock", "/_mockhub/ui/clock", "Clock"},
 	}
 }
 
@@ -224,6 +236,21 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 		s.api(t, "GET", "/crm/v3/objects/companies", "", 503)
 		s.api(t, "GET", "/crm/v3/objects/companies", "", 200)
+	})
+
+	t.Run("the clock is seen and advanced", func(t *testing.T) {
+		s.run(t, "open the clock", chromedp.Navigate(s.base+"/_mockhub/ui/clock"), chromedp.WaitVisible(chromedp.CSS("#now")))
+		before := s.clockShown(t)
+		s.run(t, "advance an hour",
+			chromedp.Click(chromedp.CSS(`.quick button[type="submit"]:nth-of-type(1)`)),
+			chromedp.WaitVisible(chromedp.CSS(".flash")),
+		)
+		if flash := s.text(t, ".flash"); !strings.Contains(flash, "moved on by") {
+			t.Fatalf("after the button: %q", flash)
+		}
+		if moved := s.clockShown(t).Sub(before); moved < time.Hour {
+			t.Fatalf("the page shows the clock moved by %s after +1h", moved)
+		}
 	})
 
 	t.Run("a request appears live in the journal", func(t *testing.T) {

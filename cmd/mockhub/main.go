@@ -74,6 +74,8 @@ type options struct {
 	tokens          string
 	searchLag       time.Duration
 	maxAssociations int
+	clockStart      time.Time // zero: the wall clock's time
+	clockFrozen     bool
 
 	// source names where each flag's value came from, for messages about
 	// the file it names: "--faults" or "MOCKHUB_FAULTS".
@@ -130,6 +132,27 @@ func (f *flagSet) usage() {
 // or def. set parses a value; its error says what is accepted, and is
 // reported with the flag's or the variable's name, whichever gave it.
 func (f *flagSet) value(name, env, def, usage string, set func(string) error) {
+	f.fs.Func(name, usage, f.env(name, env, def, set))
+}
+
+// boolVar registers a flag that is true when given alone (--name) and
+// takes true or false as --name=VALUE or in its variable (empty: false).
+func (f *flagSet) boolVar(p *bool, name, env, usage string) {
+	f.fs.BoolFunc(name, usage, f.env(name, env, "false", func(v string) error {
+		v = strings.TrimSpace(v)
+		b, err := strconv.ParseBool(v)
+		if err != nil && v != "" {
+			return fmt.Errorf("must be true or false, got %q", v)
+		}
+		*p = b
+		return nil
+	}))
+}
+
+// env documents a flag's variable and default, applies the default and
+// then the variable's value, if set, and returns the flag's parser, which
+// reports a refused value with the flag's name.
+func (f *flagSet) env(name, env, def string, set func(string) error) func(string) error {
 	f.docs[name] = [2]string{"MOCKHUB_" + env, def}
 	// Defaults are constants that parse (TestFlagDefaults).
 	_ = set(def)
@@ -138,13 +161,13 @@ func (f *flagSet) value(name, env, def, usage string, set func(string) error) {
 			f.envErrs[name] = fmt.Errorf("environment variable MOCKHUB_%s (for --%s) %w", env, name, err)
 		}
 	}
-	f.fs.Func(name, usage, func(v string) error {
+	return func(v string) error {
 		err := set(v)
 		if err != nil {
 			f.setErr = fmt.Errorf("--%s %w", name, err)
 		}
 		return err
-	})
+	}
 }
 
 func (f *flagSet) stringVar(p *string, name, env, def, usage string) {
@@ -309,6 +332,15 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return nil
 	})
 	fs.stringVar(&o.tokens, "tokens", "TOKENS", "", "tokens file, JSON or YAML: only its tokens authenticate, with their portals, scopes and expiry")
+	fs.value("clock-start", "CLOCK_START", "", "the server clock's time at start-up, RFC 3339 (2027-01-01T00:00:00Z); empty: the wall clock's. POST /_mockhub/clock moves it", func(v string) error {
+		t, err := parseClockStart(v)
+		if err != nil {
+			return err
+		}
+		o.clockStart = t
+		return nil
+	})
+	fs.boolVar(&o.clockFrozen, "clock-frozen", "CLOCK_FROZEN", "start the server clock frozen (at --clock-start, else the wall clock's time): it moves only through POST /_mockhub/clock")
 	fs.fs.BoolFunc("version", "print the version and exit", func(v string) error {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -342,6 +374,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if opts.journalSize == 0 {
 		cfg.JournalSize = -1
 	}
+	// Tokens expire, and everything else happens, on this clock.
+	cfg.Clock = serverClock(opts)
 	if opts.fixtures != "" {
 		if cfg.Fixtures, err = os.ReadFile(opts.fixtures); err != nil {
 			return fmt.Errorf("%s: %w", opts.source("fixtures"), plainFileError(err))
@@ -441,11 +475,37 @@ func faultOptions(opts options, cfg *server.Config) error {
 	}
 	cfg.RateLimit = opts.rateLimit
 	if opts.tokens != "" {
-		tokens, err := auth.LoadTokens(opts.tokens, clock.Real{})
+		tokens, err := auth.LoadTokens(opts.tokens, cfg.Clock)
 		if err != nil {
 			return fmt.Errorf("%s: %w", opts.source("tokens"), err)
 		}
 		cfg.Authenticator = tokens
 	}
 	return nil
+}
+
+// parseClockStart reads --clock-start: empty, or an RFC 3339 time the
+// server clock can read.
+func parseClockStart(v string) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil || t.Before(clock.Earliest) || !t.Before(clock.Latest) {
+		return time.Time{}, fmt.Errorf("must be an RFC 3339 time such as 2027-01-01T00:00:00Z, from 1970 up to 2200, got %q", v)
+	}
+	return t.UTC(), nil
+}
+
+// serverClock is the clock --clock-start and --clock-frozen ask for.
+func serverClock(opts options) *clock.Controlled {
+	if opts.clockFrozen {
+		start := opts.clockStart
+		if start.IsZero() {
+			start = time.Now()
+		}
+		return clock.NewFrozen(start)
+	}
+	return clock.NewRunning(opts.clockStart)
 }

@@ -1,14 +1,11 @@
 // Package clock is the single source of time for mockhub. Every timestamp the
 // server writes (batch envelopes, rate-limit windows, journal entries) comes
-// from a Clock so that tests can freeze or advance time.
+// from a Clock so that tests can freeze or advance time. The server's own
+// clock is a Controlled one, running or frozen, which the admin API and
+// mockhubtest move.
 package clock
 
-import (
-	"cmp"
-	"slices"
-	"sync"
-	"time"
-)
+import "time"
 
 // Clock tells the current time.
 type Clock interface {
@@ -21,40 +18,53 @@ type Real struct{}
 // Now returns time.Now in UTC.
 func (Real) Now() time.Time { return time.Now().UTC() }
 
-// Manual is a clock that only moves when told to. The zero value is not
-// usable; create one with NewManual.
+// Manual is a clock frozen until moved: a Controlled clock created frozen,
+// with the moves tests have used since before Controlled existed (they
+// never fail: Advance by a negative d and Set to any time move it there).
+// The zero value is not usable; create one with NewManual.
 type Manual struct {
-	mu     sync.Mutex
-	now    time.Time
-	timers []*timer
-	seq    uint64
+	c *Controlled
 }
 
 // NewManual returns a Manual clock frozen at t.
-func NewManual(t time.Time) *Manual { return &Manual{now: t.UTC()} }
+func NewManual(t time.Time) *Manual { return &Manual{c: NewFrozen(t)} }
 
-// Now returns the frozen time.
-func (m *Manual) Now() time.Time {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.now
-}
+// Now returns the clock's time.
+func (m *Manual) Now() time.Time { return m.c.Now() }
 
-// Advance moves the clock forward by d and returns the new time, after
-// running the work scheduled (At) up to it.
+// Advance moves the clock by d and returns the new time, after running the
+// work scheduled (At) up to it.
 func (m *Manual) Advance(d time.Duration) time.Time {
-	m.mu.Lock()
-	m.now = m.now.Add(d)
-	now := m.now
-	m.fire()
-	return now
+	m.c.move.Lock()
+	defer m.c.move.Unlock()
+	now, frozen := m.c.State()
+	if target := now.Add(d); frozen || !target.Before(now) {
+		m.c.runTo(target)
+	}
+	return m.c.Now()
 }
 
 // Set moves the clock to t, after which the work scheduled up to t has run.
-func (m *Manual) Set(t time.Time) {
-	m.mu.Lock()
-	m.now = t.UTC()
-	m.fire()
+// Should the clock have been unfrozen (through its Controlled), a time
+// before its own is ignored, as a running clock never goes back.
+func (m *Manual) Set(t time.Time) { _ = m.c.setTo(t, false) }
+
+// At implements Scheduler; see Controlled.At.
+func (m *Manual) At(t time.Time, f func()) (cancel func()) { return m.c.At(t, f) }
+
+// Controlled returns the clock m moves, which the admin API also moves.
+func (m *Manual) Controlled() *Controlled { return m.c }
+
+// ControlOf returns the Controlled clock behind clk: clk itself, or a
+// Manual's; nil for any other clock, which cannot be moved.
+func ControlOf(clk Clock) *Controlled {
+	switch c := clk.(type) {
+	case *Controlled:
+		return c
+	case *Manual:
+		return c.c
+	}
+	return nil
 }
 
 // Scheduler is a clock that runs functions when its own time reaches a
@@ -80,62 +90,4 @@ func At(clk Clock, t time.Time, f func()) (cancel func()) {
 func (Real) At(t time.Time, f func()) (cancel func()) {
 	timer := time.AfterFunc(max(time.Until(t), 0), f)
 	return func() { timer.Stop() }
-}
-
-// timer is work scheduled on a Manual clock.
-type timer struct {
-	at       time.Time
-	seq      uint64
-	f        func()
-	canceled bool
-}
-
-// At implements Scheduler: f runs when Advance or Set moves the clock to t
-// or past it (before that call returns), or at once when t is not after
-// now. Functions due together run in the order of their times, then in the
-// order they were scheduled.
-func (m *Manual) At(t time.Time, f func()) (cancel func()) {
-	m.mu.Lock()
-	if !t.After(m.now) {
-		m.mu.Unlock()
-		go f()
-		return func() {}
-	}
-	m.seq++
-	tm := &timer{at: t, seq: m.seq, f: f}
-	m.timers = append(m.timers, tm)
-	m.mu.Unlock()
-	return func() {
-		m.mu.Lock()
-		tm.canceled = true
-		m.mu.Unlock()
-	}
-}
-
-// fire runs the timers due by now, in order, outside the lock (a timer's
-// function may read the clock). The caller holds m.mu; fire releases it.
-func (m *Manual) fire() {
-	var due []*timer
-	keep := m.timers[:0]
-	for _, tm := range m.timers {
-		switch {
-		case tm.canceled:
-		case !tm.at.After(m.now):
-			due = append(due, tm)
-		default:
-			keep = append(keep, tm)
-		}
-	}
-	clear(m.timers[len(keep):])
-	m.timers = keep
-	m.mu.Unlock()
-	slices.SortFunc(due, func(a, b *timer) int {
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.seq, b.seq)
-	})
-	for _, tm := range due {
-		tm.f()
-	}
 }

@@ -3,49 +3,69 @@ package dashboard
 import (
 	"net/http"
 	"strings"
-	"time"
 )
 
-type clockPage struct {
-	Now          string
-	Controllable bool
-	Error        string
-	By           string
+// clockView is the clock page.
+type clockView struct {
+	Now     string
+	Frozen  bool
+	Movable bool
+	Error   string
+	// Advance and Set are what the forms held, shown again after a
+	// refusal.
+	Advance, Set string
 }
 
 func (db *Dashboard) clockPage(w http.ResponseWriter, r *http.Request) {
-	db.renderClock(w, r, http.StatusOK, "", "")
+	db.renderClock(w, r, http.StatusOK, clockView{})
 }
 
-func (db *Dashboard) renderClock(w http.ResponseWriter, r *http.Request, status int, by, msg string) {
+func (db *Dashboard) renderClock(w http.ResponseWriter, r *http.Request, status int, v clockView) {
 	if db.d.Clock == nil {
 		db.fail(w, r, http.StatusNotFound, "This server has no clock service")
 		return
 	}
-	pg := clockPage{Now: formatTime(db.d.Clock.Now()), Controllable: db.d.Clock.Controllable(), Error: msg, By: by}
-	db.render(w, r, status, "clock", page{Title: "Clock", Nav: "clock", Data: pg})
+	now, frozen, movable := db.d.Clock.State()
+	v.Now, v.Frozen, v.Movable = formatTime(now), frozen, movable
+	db.render(w, r, status, "clock", page{Title: "Clock", Nav: "clock", Data: v})
 }
 
-// advanceClock moves the clock on by a Go duration ("90s", "2h", "36h").
-func (db *Dashboard) advanceClock(w http.ResponseWriter, r *http.Request) {
+// moveClock moves the clock from one of the page's forms: advance, set,
+// freeze or unfreeze, through the admin API's move.
+func (db *Dashboard) moveClock(w http.ResponseWriter, r *http.Request) {
 	if db.d.Clock == nil {
 		db.fail(w, r, http.StatusNotFound, "This server has no clock service")
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		db.renderClock(w, r, http.StatusBadRequest, "", "The form could not be read: "+err.Error())
+		db.renderClock(w, r, http.StatusBadRequest, clockView{Error: "The form could not be read: " + err.Error()})
 		return
 	}
-	by := strings.TrimSpace(r.PostForm.Get("by"))
-	d, err := time.ParseDuration(by)
-	if err != nil {
-		db.renderClock(w, r, http.StatusBadRequest, by, "Advance by a duration such as 90s, 15m or 36h; got "+by)
+	v := clockView{Advance: strings.TrimSpace(r.PostForm.Get("advance")), Set: strings.TrimSpace(r.PostForm.Get("set"))}
+	var freeze *bool
+	switch r.PostForm.Get("freeze") {
+	case "true":
+		freeze = new(bool)
+		*freeze = true
+	case "false":
+		freeze = new(bool)
+	}
+	if err := db.d.Clock.Move(v.Advance, v.Set, freeze); err != nil {
+		v.Error = err.Error()
+		db.renderClock(w, r, http.StatusBadRequest, v)
 		return
 	}
-	if err := db.d.Clock.Advance(d); err != nil {
-		db.renderClock(w, r, http.StatusBadRequest, by, err.Error())
-		return
+	msg := "The clock was moved."
+	switch {
+	case v.Advance != "":
+		msg = "The clock moved on by " + v.Advance + "."
+	case v.Set != "":
+		msg = "The clock was set to " + v.Set + "."
+	case freeze != nil && *freeze:
+		msg = "The clock stands still."
+	case freeze != nil:
+		msg = "The clock runs."
 	}
-	db.redirect(w, r, "/clock", "The clock moved on by "+d.String()+".")
+	db.redirect(w, r, "/clock", msg)
 }

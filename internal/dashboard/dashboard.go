@@ -64,15 +64,17 @@ type Deps struct {
 	Log  *slog.Logger
 }
 
-// ClockService is the server clock as the admin API exposes it.
+// ClockService is the server's clock as the admin API serves it (GET and
+// POST /_mockhub/clock).
 type ClockService interface {
-	// Now is the server's current time.
-	Now() time.Time
-	// Advance moves a controllable clock forward by d; it fails when the
-	// clock is not controllable or d is refused.
-	Advance(d time.Duration) error
-	// Controllable says whether Advance can work.
-	Controllable() bool
+	// State is the server's time, whether the clock stands still and
+	// whether it can be moved at all.
+	State() (now time.Time, frozen, movable bool)
+	// Move moves the clock as POST /_mockhub/clock does, with its checks
+	// and messages: advance ("30m", "1d") or set (an RFC 3339 time), empty
+	// when not given, and freeze when not nil. A refused move moves
+	// nothing.
+	Move(advance, set string, freeze *bool) error
 }
 
 // Dashboard serves the pages.
@@ -156,7 +158,7 @@ func (db *Dashboard) routes() {
 	r.Post("/faults/{id}/delete", db.deleteFault)
 	r.Post("/faults/clear", db.clearFaults)
 	r.Get("/clock", db.clockPage)
-	r.Post("/clock/advance", db.advanceClock)
+	r.Post("/clock", db.moveClock)
 	db.mux = r
 }
 

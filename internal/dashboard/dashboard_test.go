@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockhub/mockhub/internal/clock"
 	"github.com/mockhub/mockhub/internal/server"
 )
 
@@ -155,6 +156,7 @@ func TestPages(t *testing.T) {
 		{"requests bad filter", ui + "/requests?status=abc", 400, []string{"status must be an HTTP status"}},
 		{"request", ui + "/requests/1", 200, []string{"POST", "/crm/v3/objects/contacts", "201", "Response body", "eve@example.com", "$HUBSPOT_TOKEN", "Bearer *** (" + server.Fingerprint(token) + ")"}},
 		{"request gone", ui + "/requests/999", 404, []string{"no longer holds"}},
+		{"clock", ui + "/clock", 200, []string{"Server time", "running", `action="/_mockhub/ui/clock"`}},
 		{"faults", ui + "/faults", 200, []string{"No fault rules.", `<option selected>status</option>`, "Add rule"}},
 		{"stylesheet", ui + "/static/style.css", 200, []string{":root"}},
 		{"script", ui + "/static/app.js", 200, []string{"EventSource"}},
@@ -358,5 +360,88 @@ func TestLiveStreamEndsWithTheServer(t *testing.T) {
 	f.srv.Close()
 	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
 		t.Fatalf("stream did not end cleanly: %v", err)
+	}
+}
+
+func TestClockPage(t *testing.T) {
+	f := newFixture(t)
+	adminNow := func() (time.Time, bool) {
+		t.Helper()
+		_, body := f.get(t, "/_mockhub/clock")
+		var c struct {
+			Now    time.Time
+			Frozen bool
+		}
+		if err := json.Unmarshal([]byte(body), &c); err != nil {
+			t.Fatalf("clock %s: %v", body, err)
+		}
+		return c.Now, c.Frozen
+	}
+	if status, body := f.get(t, ui+"/clock"); status != 200 || !strings.Contains(body, "running") || !strings.Contains(body, "Advance by") {
+		t.Fatalf("clock page = %d: %.1500s", status, body)
+	}
+	if status, _, _ := f.post(t, ui+"/clock", url.Values{"freeze": {"true"}}); status != 303 {
+		t.Fatalf("freeze = %d", status)
+	}
+	before, frozen := adminNow()
+	if !frozen {
+		t.Fatal("the clock does not stand still after the freeze form")
+	}
+	if _, body := f.get(t, ui+"/clock"); !strings.Contains(body, "frozen") || !strings.Contains(body, "Let it run") {
+		t.Fatalf("frozen clock page: %.1500s", body)
+	}
+	tests := []struct {
+		name    string
+		form    url.Values
+		status  int
+		want    string
+		advance time.Duration
+	}{
+		{"advance a day", url.Values{"advance": {"1d"}}, 303, "", 24 * time.Hour},
+		{"advance 90m", url.Values{"advance": {"90m"}}, 303, "", 90 * time.Minute},
+		{"bad duration", url.Values{"advance": {"soon"}}, 400, "Invalid clock move: ", 0},
+		{"advance and set", url.Values{"advance": {"1h"}, "set": {"2030-01-01T00:00:00Z"}}, 400, "advance and set cannot be combined", 0},
+		{"bad time", url.Values{"set": {"tomorrow"}}, 400, "RFC 3339", 0},
+		{"nothing", url.Values{}, 400, "give advance", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start, _ := adminNow()
+			status, _, body := f.post(t, ui+"/clock", tt.form)
+			if status != tt.status || !strings.Contains(body, tt.want) {
+				t.Fatalf("status %d, want %d with %q: %.800s", status, tt.status, tt.want, body)
+			}
+			if now, _ := adminNow(); now.Sub(start) != tt.advance {
+				t.Fatalf("the clock moved by %s, want %s", now.Sub(start), tt.advance)
+			}
+		})
+	}
+	if status, _, _ := f.post(t, ui+"/clock", url.Values{"set": {"2030-01-01T00:00:00Z"}}); status != 303 {
+		t.Fatalf("set = %d", status)
+	}
+	if now, _ := adminNow(); !now.Equal(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)) || !now.After(before) {
+		t.Fatalf("after set: %s", now)
+	}
+	if status, _, _ := f.post(t, ui+"/clock", url.Values{"freeze": {"false"}}); status != 303 {
+		t.Fatalf("unfreeze = %d", status)
+	}
+	if _, frozen := adminNow(); frozen {
+		t.Fatal("the clock is still frozen")
+	}
+}
+
+func TestClockGivenByEmbedder(t *testing.T) {
+	srv, err := server.New(server.Config{Version: "test", Clock: clock.Real{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	f := &fixture{srv: srv, hs: hs}
+	if status, body := f.get(t, ui+"/clock"); status != 200 || !strings.Contains(body, "cannot be moved") || strings.Contains(body, "Advance by") {
+		t.Fatalf("clock page = %d: %.1500s", status, body)
+	}
+	if status, _, body := f.post(t, ui+"/clock", url.Values{"advance": {"1h"}}); status != 400 || !strings.Contains(body, "cannot be moved") {
+		t.Fatalf("advance = %d: %.800s", status, body)
 	}
 }

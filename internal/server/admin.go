@@ -67,6 +67,7 @@ func (s *Server) adminRoutes() (chi.Router, error) {
 	s.settingsRoutes(r)
 	s.journalRoutes(r)
 	s.faultRoutes(r)
+	s.clockRoutes(r)
 	if err := s.dashboardRoutes(r); err != nil {
 		return nil, err
 	}

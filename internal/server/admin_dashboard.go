@@ -1,7 +1,9 @@
 package server
 
 import (
+	"errors"
 	"net/url"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -29,12 +31,39 @@ func (s *Server) dashboardRoutes(r chi.Router) error {
 		JournalFilter: func(q url.Values) (journal.Filter, string) {
 			return parseJournalFilter(q)
 		},
-		Done: s.done,
-		Log:  s.log,
+		Clock: dashboardClock{s},
+		Done:  s.done,
+		Log:   s.log,
 	})
 	if err != nil {
 		return err
 	}
 	r.Mount("/ui", db)
+	return nil
+}
+
+// dashboardClock is the clock admin service as the dashboard uses it.
+type dashboardClock struct{ s *Server }
+
+func (c dashboardClock) State() (time.Time, bool, bool) {
+	if c.s.control == nil {
+		return c.s.clock.Now(), false, false
+	}
+	now, frozen := c.s.control.State()
+	return now, frozen, true
+}
+
+func (c dashboardClock) Move(advance, set string, freeze *bool) error {
+	var body clockBody
+	if advance != "" {
+		body.Advance = &advance
+	}
+	if set != "" {
+		body.Set = &set
+	}
+	body.Freeze = freeze
+	if e := c.s.moveClockBy(body); e != nil {
+		return errors.New(e.Message)
+	}
 	return nil
 }

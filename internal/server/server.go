@@ -37,10 +37,12 @@ import (
 	"github.com/mockhub/mockhub/internal/store"
 )
 
-// Config configures a Server. The zero value is usable: real clock, random
+// Config configures a Server. The zero value is usable: running clock, random
 // seed, no logging, lenient auth, HubSpot's defaults.
 type Config struct {
-	// Clock is the source of every timestamp. Default: the wall clock.
+	// Clock is the source of every timestamp. Default: a running
+	// clock.Controlled from the wall clock's time. GET /_mockhub/clock reads
+	// any clock; POST moves a Controlled one (or a Manual's).
 	Clock clock.Clock
 	// Seed seeds the random source of correlation ids and faults. Zero picks
 	// a seed from the clock.
@@ -105,6 +107,8 @@ type Server struct {
 
 	journal *journal.Journal
 	tokens  *tokenRegistry
+	// control moves clock; nil when Config.Clock is one that cannot move.
+	control *clock.Controlled
 	// portals assigns the lenient authenticator's portal ids; nil when
 	// Config.Authenticator decides.
 	portals *auth.Portals
@@ -117,8 +121,9 @@ var _ http.Handler = (*Server)(nil)
 func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, clock: cfg.Clock, log: cfg.Logger, auth: cfg.Authenticator}
 	if s.clock == nil {
-		s.clock = clock.Real{}
+		s.clock = clock.NewRunning(time.Time{})
 	}
+	s.control = clock.ControlOf(s.clock)
 	seed := cfg.Seed
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
