@@ -445,3 +445,28 @@ func TestClockGivenByEmbedder(t *testing.T) {
 		t.Fatalf("advance = %d: %.800s", status, body)
 	}
 }
+
+// TestLiveStreamEndsWithItsClient: a client that goes away releases its
+// stream (and its watch on the journal), whatever arrives after.
+func TestLiveStreamEndsWithItsClient(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", f.hs.URL+ui+"/requests/events", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := f.srv.Journal().Watching(); n != 1 {
+		t.Fatalf("%d streams watch the journal, want 1", n)
+	}
+	cancel()
+	resp.Body.Close()
+	// The server notices at its next write: a new entry or the heartbeat.
+	for i := 0; f.srv.Journal().Watching() != 0; i++ {
+		if i == 200 {
+			t.Fatal("the stream of a gone client still watches the journal")
+		}
+		f.api(t, "GET", "/crm/v3/objects/companies", "", 200)
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -186,6 +186,13 @@ func (j *Journal) Watch() (<-chan struct{}, func()) {
 	}
 }
 
+// Watching returns how many watchers are registered (live streams).
+func (j *Journal) Watching() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.watchers)
+}
+
 // Seq returns the number of the newest entry ever added (0 before any).
 func (j *Journal) Seq() uint64 {
 	j.mu.Lock()

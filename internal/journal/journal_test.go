@@ -242,10 +242,7 @@ func TestWatchHoldsOneSignal(t *testing.T) {
 	if len(c) != 0 {
 		t.Fatal("a stopped watcher was signalled")
 	}
-	j.mu.Lock()
-	n := len(j.watchers)
-	j.mu.Unlock()
-	if n != 0 {
+	if n := j.Watching(); n != 0 {
 		t.Fatalf("%d watchers left after stop", n)
 	}
 }
