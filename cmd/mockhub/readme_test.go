@@ -568,6 +568,8 @@ func runCurl(p *process, words []string, exp *expectation) error {
 		Timeout: 30 * time.Second,
 		// curl makes a connection per command and does not ask for gzip.
 		Transport: &http.Transport{DisableKeepAlives: true, DisableCompression: true},
+		// Nor does it follow a redirect without -L: it shows it.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	for n := 0; n < times; n++ {
 		var body io.Reader

@@ -66,6 +66,11 @@ type Error struct {
 	ErrorType  string
 	PolicyName string
 	GroupName  string
+
+	// OAuth answers (see OAuth) carry HubSpot's OAuth status in place of
+	// "error" and RFC 6749's error code.
+	OAuthStatus string
+	OAuthError  string
 }
 
 func (e *Error) Error() string {
@@ -86,6 +91,9 @@ type body struct {
 	PolicyName    string              `json:"policyName,omitempty"`
 	GroupName     string              `json:"groupName,omitempty"`
 	RequestID     string              `json:"requestId,omitempty"`
+	// RFC 6749's fields, on OAuth answers.
+	OAuthError       string `json:"error,omitempty"`
+	ErrorDescription string `json:"error_description,omitempty"`
 }
 
 // Body returns the JSON body Write would send for e with the given
@@ -106,6 +114,9 @@ func (e *Error) Body(correlationID string) []byte {
 	}
 	if e.ErrorType != "" {
 		b.RequestID = correlationID
+	}
+	if e.OAuthStatus != "" {
+		b.Status, b.OAuthError, b.ErrorDescription = e.OAuthStatus, e.OAuthError, e.Message
 	}
 	out, err := json.Marshal(b)
 	if err != nil {
@@ -311,6 +322,14 @@ func TooLarge(limit int64) *Error {
 		Category: CategoryValidation,
 		Message:  fmt.Sprintf("Request body is larger than the limit of %d bytes", limit),
 	}
+}
+
+// OAuth is an answer of HubSpot's OAuth endpoints: status is HubSpot's
+// OAuth status (BAD_AUTH_CODE, BAD_REFRESH_TOKEN...), rfcError RFC 6749's
+// error code (invalid_grant...), both sent beside the message, which is
+// also the error_description.
+func OAuth(httpStatus int, status, rfcError, message string) *Error {
+	return &Error{Status: httpStatus, Category: CategoryValidation, Message: message, OAuthStatus: status, OAuthError: rfcError}
 }
 
 // Internal is HubSpot's bare 500.

@@ -29,6 +29,9 @@ type Token struct {
 // TokensFile is the form of a --tokens file, JSON or YAML.
 type TokensFile struct {
 	Tokens []Token `json:"tokens"`
+	// Apps are the OAuth apps that may authorize (see App); none means
+	// any client id and secret is accepted.
+	Apps []App `json:"apps,omitempty"`
 }
 
 // Tokens authenticates against a fixed list of tokens: unknown tokens get
@@ -38,6 +41,10 @@ type TokensFile struct {
 type Tokens struct {
 	clock  clock.Clock
 	tokens map[string]Token
+	// first is the portal of the first token listed (zero: none), the
+	// default portal of OAuth installs.
+	first int64
+	apps  map[string]App
 }
 
 var _ Authenticator = (*Tokens)(nil)
@@ -67,6 +74,9 @@ func NewTokens(entries []Token, clk clock.Clock) (*Tokens, error) {
 			return nil, fmt.Errorf("tokens[%d]: kind must be %s or %s, got %q", i, KindPrivateApp, KindOAuth, e.Kind)
 		}
 		t.tokens[e.Token] = e
+		if i == 0 {
+			t.first = e.PortalID
+		}
 	}
 	return t, nil
 }
@@ -77,8 +87,22 @@ func ParseTokens(data []byte, clk clock.Clock) (*Tokens, error) {
 	if err := decode.Strict(data, &f); err != nil {
 		return nil, decode.Plain(err)
 	}
-	return NewTokens(f.Tokens, clk)
+	t, err := NewTokens(f.Tokens, clk)
+	if err != nil {
+		return nil, err
+	}
+	if t.apps, err = checkApps(f.Apps); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
+
+// Apps returns the OAuth apps the file declares, by client id (empty: none).
+func (t *Tokens) Apps() map[string]App { return t.apps }
+
+// FirstPortal returns the portal of the file's first token, zero when it
+// lists none.
+func (t *Tokens) FirstPortal() int64 { return t.first }
 
 // LoadTokens reads a --tokens file. Its errors start with the path.
 func LoadTokens(path string, clk clock.Clock) (*Tokens, error) {
@@ -119,7 +143,8 @@ func (t *Tokens) Authenticate(r *http.Request) (Principal, *apierr.Error) {
 // type oauth2, private-app tokens schemes of type http (bearer). The
 // operation's own security replaces the document's when present. nil means
 // the operation requires no scope at all; an empty list means no scope of
-// that kind of token is accepted.
+// that kind of token is accepted. An alternative that names a scheme of the
+// kind with no scopes accepts every token of that kind: nil.
 func AcceptedScopes(op *openapi.Operation, kind string) []string {
 	spec := op.Document.Spec
 	reqs := spec.Security
@@ -143,6 +168,11 @@ func AcceptedScopes(op *openapi.Operation, kind string) []string {
 			ref := schemes[scheme]
 			if ref == nil || ref.Value == nil || ref.Value.Type != want {
 				continue
+			}
+			if len(scopes) == 0 {
+				// A scheme with no scopes takes any token of its kind
+				// (account info takes any token).
+				return nil
 			}
 			for _, s := range scopes {
 				if !slices.Contains(out, s) {

@@ -69,10 +69,13 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// Every call that reaches its handler has a portal, even one whose
 	// handler ends up not touching it (a canceled batch): a portal exists
-	// from the first request that got that far.
-	p := c.Portal()
-	if e.d.Settle != nil {
-		e.d.Settle(p)
+	// from the first request that got that far. A public operation (OAuth)
+	// acts on none.
+	if !e.op.Public {
+		p := c.Portal()
+		if e.d.Settle != nil {
+			e.d.Settle(p)
+		}
 	}
 	c.StartedAt = e.d.Clock.Now()
 	out, err := e.h(c)

@@ -33,3 +33,15 @@ func Authenticate(a auth.Authenticator, op *openapi.Operation) func(http.Handler
 func principal(info *reqctx.Info) auth.Principal {
 	return auth.Principal{Token: info.Token, PortalID: info.PortalID, Kind: info.TokenKind, Scopes: info.Scopes, AllScopes: info.AllScopes}
 }
+
+// Operation records the operation a request was routed to in its info, for
+// operations that take no credentials (Authenticate records it otherwise).
+func Operation(op *openapi.Operation) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			info := reqctx.From(r.Context())
+			info.OperationID, info.Version = op.ID, op.Document.Version
+			next.ServeHTTP(w, r)
+		})
+	}
+}

@@ -56,8 +56,15 @@ type Operation struct {
 	MultiStatus bool
 	// ErrorsInBody says the success body may carry per-input errors.
 	ErrorsInBody bool
-	// RequestSchema is the JSON body schema, nil for operations without one.
+	// RequestSchema is the body schema, nil for operations without one.
 	RequestSchema *openapi3.Schema
+	// Form says the body is application/x-www-form-urlencoded (OAuth's
+	// token endpoint), not JSON: each field is a string.
+	Form bool
+	// Public says the operation takes no credentials (its security is an
+	// empty list, as OAuth's own endpoints): no authentication, scopes or
+	// rate limit apply, and it acts on no portal.
+	Public bool
 	// Batch says the operation is a batch: its body is HubSpot's batch
 	// input, an object whose "inputs" is an array. Batch faults and the
 	// batch runner apply to these operations only.
@@ -196,7 +203,8 @@ func compile(fsys fs.FS) ([]byte, error) {
 
 // Operations lists every operation of the documents, in a stable order. It
 // fails on an operation the server could not serve faithfully: one without an
-// operationId, without a 2xx answer, or with a body that is not JSON.
+// operationId, without a 2xx or 3xx answer, or with a body that is neither
+// JSON nor a form.
 func Operations(docs []*Document) ([]*Operation, error) {
 	var ops []*Operation
 	for _, d := range docs {
@@ -229,12 +237,15 @@ func newOperation(d *Document, p string, item *openapi3.PathItem, method string,
 		return nil, fmt.Errorf("no operationId")
 	}
 	o := &Operation{Document: d, ID: op.OperationID, Method: method, Path: p, PathItem: item, Operation: op}
+	o.Public = op.Security != nil && len(*op.Security) == 0
 	for code := range op.Responses.Map() {
 		n, err := strconv.Atoi(code)
 		if err != nil {
 			continue
 		}
-		if n >= 200 && n < 300 && n != http.StatusMultiStatus && (o.Success == 0 || n < o.Success) {
+		// A redirect is the success of an operation that answers only
+		// with one (OAuth's authorize screen).
+		if n >= 200 && n < 400 && n != http.StatusMultiStatus && (o.Success == 0 || n < o.Success) {
 			o.Success = n
 		}
 		if n == http.StatusMultiStatus {
@@ -242,7 +253,7 @@ func newOperation(d *Document, p string, item *openapi3.PathItem, method string,
 		}
 	}
 	if o.Success == 0 {
-		return nil, fmt.Errorf("no 2xx response")
+		return nil, fmt.Errorf("no 2xx or 3xx response")
 	}
 	if resp := op.Responses.Status(o.Success); resp != nil && resp.Value != nil {
 		if mt := resp.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
@@ -251,8 +262,11 @@ func newOperation(d *Document, p string, item *openapi3.PathItem, method string,
 	}
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		mt := op.RequestBody.Value.Content.Get("application/json")
+		if form := op.RequestBody.Value.Content.Get("application/x-www-form-urlencoded"); mt == nil && form != nil {
+			mt, o.Form = form, true
+		}
 		if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
-			return nil, fmt.Errorf("request body is not application/json")
+			return nil, fmt.Errorf("request body is neither application/json nor a form")
 		}
 		o.RequestSchema = mt.Schema.Value
 		o.Batch = isBatchInput(o.RequestSchema)

@@ -19,8 +19,11 @@ func TestEmbeddedDocumentsLoad(t *testing.T) {
 	// 9 association schema operations (not in v3), 13 object operations,
 	// 4 pipeline operations and 13 properties operations (none in v4), and
 	// 5 legacy association operations (v3 only), and 10 association record
-	// operations (not in v3; 2026-09 has no single-record list).
-	want := map[string]int{"v3": 35, "v4": 19, "2025-09": 49, "2026-03": 49, "2026-09": 48}
+	// operations (not in v3; 2026-09 has no single-record list). OAuth: 5
+	// in v1 (authorize, token, access token info, refresh token info and
+	// revoke), the token and introspection endpoints in v3 and 2026-03; 2
+	// account-info operations in v3 and 2026-03.
+	want := map[string]int{"v1": 5, "v3": 39, "v4": 19, "2025-09": 49, "2026-03": 53, "2026-09": 48}
 	perVersion := map[string]int{}
 	for _, op := range ops {
 		perVersion[op.Document.Version]++
@@ -83,6 +86,11 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 		"2025-09 associations-batch-archive":        {200, false},
 		"2026-03 associations-batch-archive-labels": {200, false},
 		"v4 associations-create":                    {201, false},
+		// OAuth: the install screen answers only with a redirect.
+		"v1 oauth-authorize":             {302, false},
+		"v1 oauth-refresh-token-archive": {204, false},
+		"2026-03 oauth-token":            {200, false},
+		"v3 account-api-usage-daily":     {200, false},
 	}
 	for _, op := range ops {
 		key := op.Document.Version + " " + op.ID
@@ -96,6 +104,14 @@ func TestVersionShapesComeFromTheDocuments(t *testing.T) {
 		// body), never from the path.
 		if wantBatch := strings.Contains(op.ID, "-batch-"); op.Batch != wantBatch {
 			t.Errorf("%s: batch = %v, want %v", key, op.Batch, wantBatch)
+		}
+		// Only OAuth's own operations take no credentials, and only the
+		// token and introspection endpoints take a form.
+		if wantPublic := strings.HasPrefix(op.ID, "oauth-"); op.Public != wantPublic {
+			t.Errorf("%s: public = %v, want %v", key, op.Public, wantPublic)
+		}
+		if wantForm := op.ID == "oauth-token" || op.ID == "oauth-token-introspect"; op.Form != wantForm {
+			t.Errorf("%s: form = %v, want %v", key, op.Form, wantForm)
 		}
 		if op.ID == "labels-list" {
 			hasIDs := op.ResponseHasProperty("fromObjectTypeId")

@@ -23,9 +23,12 @@ func (s *Server) settingsRoutes(r chi.Router) {
 }
 
 // settingsBody is the settings document: searchLag is a duration ("5s",
-// "250ms"); null or absent leaves the server's --search-lag in force.
+// "250ms"); null or absent leaves the server's --search-lag in force. The
+// account settings (timeZone, companyCurrency, uiDomain) are what
+// account-info reports; absent takes its defaults.
 type settingsBody struct {
 	SearchLag *string `json:"searchLag"`
+	store.AccountSettings
 }
 
 // settingsReply is the settings document as answered: the portal's own
@@ -33,10 +36,11 @@ type settingsBody struct {
 type settingsReply struct {
 	SearchLag          *string `json:"searchLag"`
 	EffectiveSearchLag string  `json:"effectiveSearchLag"`
+	store.AccountSettings
 }
 
 func (s *Server) settingsReply(st store.Settings) settingsReply {
-	out := settingsReply{EffectiveSearchLag: s.cfg.SearchLag.String()}
+	out := settingsReply{EffectiveSearchLag: s.cfg.SearchLag.String(), AccountSettings: st.Account}
 	if st.SearchLag != nil {
 		lag := st.SearchLag.String()
 		out.SearchLag, out.EffectiveSearchLag = &lag, lag
@@ -75,7 +79,11 @@ func (s *Server) putPortalSettings(w http.ResponseWriter, r *http.Request) {
 		writeAdminError(w, r, http.StatusBadRequest, "Invalid settings document: "+decode.Plain(err).Error())
 		return
 	}
-	var st store.Settings
+	st := store.Settings{Account: body.AccountSettings}
+	if _, err := store.CheckAccount(st.Account); err != nil {
+		writeAdminError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
 	if body.SearchLag != nil {
 		lag, err := store.ParseSearchLag(*body.SearchLag)
 		if err != nil {

@@ -16,12 +16,14 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/mockhub/mockhub/internal/api/accountinfo"
 	"github.com/mockhub/mockhub/internal/api/associationschema"
 	"github.com/mockhub/mockhub/internal/api/crmassociations"
 	"github.com/mockhub/mockhub/internal/api/crmassociationsv3"
 	"github.com/mockhub/mockhub/internal/api/crmobjects"
 	"github.com/mockhub/mockhub/internal/api/crmpipelines"
 	"github.com/mockhub/mockhub/internal/api/crmproperties"
+	"github.com/mockhub/mockhub/internal/api/oauth"
 	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/batch"
 	"github.com/mockhub/mockhub/internal/clock"
@@ -112,6 +114,8 @@ type Server struct {
 	// portals assigns the lenient authenticator's portal ids; nil when
 	// Config.Authenticator decides.
 	portals *auth.Portals
+	// oauth issues OAuth codes and tokens; s.auth accepts its tokens.
+	oauth *auth.Issuer
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -222,6 +226,8 @@ func (s *Server) registry() *endpoint.Registry {
 	crmproperties.Register(reg, crmproperties.Deps{Clock: s.clock, Batches: s.batches})
 	crmassociations.Register(reg, crmassociations.Deps{Clock: s.clock, Batches: s.batches})
 	crmassociationsv3.Register(reg, crmassociationsv3.Deps{Batches: s.batches})
+	oauth.Register(reg, oauth.Deps{Issuer: s.oauth, Clock: s.clock})
+	accountinfo.Register(reg, accountinfo.Deps{Clock: s.clock, Limiter: s.limiter})
 	return reg
 }
 
@@ -311,6 +317,12 @@ func (s *Server) routes(reg *endpoint.Registry) (chi.Router, error) {
 			middleware.RateLimit(op, s.limiter, s.log),
 			middleware.Fault(op, faultDeps),
 		).Handler(e)
+		if op.Public {
+			// OAuth's own endpoints take no bearer token and count against
+			// no portal's limits; faults still apply, so that a test can
+			// make the token endpoint fail.
+			h = chi.Chain(middleware.Operation(op), middleware.Fault(op, faultDeps)).Handler(e)
+		}
 		for _, p := range op.Paths() {
 			r.Method(op.Method, p, h)
 		}

@@ -43,7 +43,11 @@ func (s *Server) setupState() error {
 		}
 	}
 	if s.cfg.DataDir == "" {
-		return s.setupAuth(nil)
+		if err := s.setupAuth(nil); err != nil {
+			return err
+		}
+		s.setupOAuth()
+		return nil
 	}
 	db, err := persist.Open(s.cfg.DataDir)
 	if err != nil {
@@ -53,6 +57,7 @@ func (s *Server) setupState() error {
 		db.Close()
 		return err
 	}
+	s.setupOAuth()
 	n, err := s.store.Attach(db)
 	if err != nil {
 		db.Close()
@@ -89,6 +94,34 @@ func (s *Server) setupAuth(db *persist.DB) error {
 	return nil
 }
 
+// defaultOAuthPortal is the portal of OAuth installs when neither the app,
+// the request nor a tokens file names one and the authenticator is the
+// caller's own.
+const defaultOAuthPortal = 10_000_001
+
+// setupOAuth builds the OAuth issuer and makes the authenticator accept the
+// tokens it issues. Issued codes and tokens live in memory only (a restart
+// forgets them, even with a data directory) and a reset forgets them. An
+// install that names no portal goes to: with a tokens file, the portal of
+// its first token; with lenient auth, the portal the client id would have
+// as a token (so that each client id gets a portal of its own).
+func (s *Server) setupOAuth() {
+	var apps map[string]auth.App
+	defaultPortal := func(string) (int64, error) { return defaultOAuthPortal, nil }
+	switch a := s.auth.(type) {
+	case *auth.Tokens:
+		apps = a.Apps()
+		if first := a.FirstPortal(); first > 0 {
+			defaultPortal = func(string) (int64, error) { return first, nil }
+		}
+	case *auth.Lenient:
+		defaultPortal = func(clientID string) (int64, error) { return s.portals.PortalOf("oauth-client:" + clientID) }
+	}
+	s.oauth = auth.NewIssuer(s.clock, s.random, apps, defaultPortal)
+	s.auth = auth.WithIssued(s.auth, s.oauth)
+	s.OnReset(s.oauth.Reset)
+}
+
 // corruptData is the start-up error for a data file that cannot be read,
 // worded as the store words its own.
 func corruptData(file string, err error) error {
@@ -99,9 +132,13 @@ func corruptData(file string, err error) error {
 // default (lenient) authenticator it assigns one on the token's first sight
 // (and, with a data directory, saves it) and fails only when that save
 // fails; with a tokens file it is the listed portal, and an error for a
-// token the file does not list.
+// token the file does not list. An access token issued through OAuth is
+// its install's portal, expired or not.
 func (s *Server) PortalOf(token string) (int64, error) {
-	if t, ok := s.auth.(*auth.Tokens); ok {
+	if at, ok := s.oauth.Access(token); ok {
+		return at.PortalID, nil
+	}
+	if t, ok := auth.Inner(s.auth).(*auth.Tokens); ok {
 		if id, ok := t.PortalOf(token); ok {
 			return id, nil
 		}

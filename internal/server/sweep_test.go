@@ -14,12 +14,22 @@ func TestErrorAnswersOfEveryOperation(t *testing.T) {
 	h := apitest.New(t, server.Config{})
 	for _, op := range h.Srv.Operations() {
 		for _, path := range op.Paths() {
-			concrete := strings.NewReplacer("{fromObjectType}", "contacts", "{toObjectType}", "companies", "{associationTypeId}", "279", "{objectType}", "contacts", "{objectId}", "1", "{propertyName}", "firstname", "{groupName}", "contactinformation", "{pipelineId}", "default", "{stageId}", "closedwon", "{toObjectId}", "2", "{userId}", "7").Replace(path)
+			concrete := strings.NewReplacer("{fromObjectType}", "contacts", "{toObjectType}", "companies", "{associationTypeId}", "279", "{objectType}", "contacts", "{objectId}", "1", "{propertyName}", "firstname", "{groupName}", "contactinformation", "{pipelineId}", "default", "{stageId}", "closedwon", "{toObjectId}", "2", "{userId}", "7", "{token}", "unknown-token").Replace(path)
 			body := ""
 			if op.RequestSchema != nil {
 				body = `{}`
 			}
 			t.Run(op.Document.Version+" "+op.ID+" "+path, func(t *testing.T) {
+				if op.Public {
+					// OAuth's endpoints take no token: without one they
+					// answer what the request itself is worth.
+					h.Do(op.Method, concrete, "", body).Expect(t, publicRefusal[op.ID])
+					if op.Form {
+						h.DoWith(op.Method, concrete, "", "grant_type=%zz", "application/x-www-form-urlencoded").Expect(t, 400)
+						h.DoWith(op.Method, concrete, "", "grant_type=password&token=x", "application/x-www-form-urlencoded").Expect(t, 400)
+					}
+					return
+				}
 				h.Do(op.Method, concrete, "", body).Expect(t, 401)
 				if strings.Contains(path, "{fromObjectType}") || strings.Contains(path, "{objectType}") {
 					bad := strings.Replace(concrete, "contacts", "gadgets", 1)
@@ -45,4 +55,16 @@ func TestErrorAnswersOfEveryOperation(t *testing.T) {
 			})
 		}
 	}
+}
+
+// publicRefusal is what each public (OAuth) operation answers a request
+// with no parameters and, for the token endpoint, a JSON body (which
+// HubSpot reads as a form without grant_type).
+var publicRefusal = map[string]int{
+	"oauth-token":                 400,
+	"oauth-token-introspect":      400,
+	"oauth-authorize":             400,
+	"oauth-access-token-get":      404,
+	"oauth-refresh-token-get":     404,
+	"oauth-refresh-token-archive": 404,
 }

@@ -220,7 +220,7 @@ func (v *View) InverseType(p Pair, typeID int32) (AssocType, bool) {
 	if _, ok := v.typeOf(p, typeID); !ok {
 		return AssocType{}, false
 	}
-	if inv, ok := v.pt.catalog.inverse[typeID]; ok {
+	if inv, ok := v.definedInverse(typeID); ok {
 		return v.typeOf(p.Reverse(), inv)
 	}
 	d, ok := v.labels().defs.Get(typeID)
@@ -354,7 +354,7 @@ func (v *View) effectiveLimit(p Pair, typeID int32) (max int32, configured bool)
 		if ceiling <= 0 {
 			ceiling = defaultMaxAssociations
 		}
-		if unl, ok := v.pt.catalog.unlabeled[p]; ok {
+		if unl, ok := v.unlabeledType(p); ok {
 			if m, ok := v.limits().get(p, unl); ok {
 				return min(m, ceiling), true
 			}
@@ -372,7 +372,7 @@ const defaultMaxAssociations = 50000
 // types, when the record k.from is at a limit.
 func (v *View) checkLimits(k assocKey, old, added []int32) error {
 	p := Pair{k.fromType, k.toType}
-	unl := v.pt.catalog.unlabeled[p]
+	unl, _ := v.unlabeledType(p)
 	counts := v.assocs().counts
 	check := func(typeID int32) error {
 		max, _ := v.effectiveLimit(p, typeID)
@@ -426,7 +426,7 @@ func (tx *Tx) Associate(from, to RecordRef, specs []AssocSpec, mode AssocMode) (
 		return nil, err
 	}
 	p := Pair{from.Type, to.Type}
-	unl, ok := tx.pt.catalog.unlabeled[p]
+	unl, ok := tx.unlabeledType(p)
 	if !ok {
 		return nil, invalidType(AssocSpec{Category: HubSpotDefined})
 	}
@@ -457,7 +457,8 @@ func (tx *Tx) AssociateDefault(from, to RecordRef) (forward, inverse AssocType, 
 		return AssocType{}, AssocType{}, err
 	}
 	p := Pair{from.Type, to.Type}
-	forward, _ = tx.typeOf(p, tx.pt.catalog.unlabeled[p])
+	unl, _ := tx.unlabeledType(p)
+	forward, _ = tx.typeOf(p, unl)
 	inverse, _ = tx.InverseType(p, forward.TypeID)
 	return forward, inverse, nil
 }
@@ -481,7 +482,7 @@ func (tx *Tx) Dissociate(from, to RecordRef) error {
 // have are ignored; a type that is not of the pair is refused.
 func (tx *Tx) RemoveAssociationTypes(from, to RecordRef, specs []AssocSpec) error {
 	p := Pair{from.Type, to.Type}
-	unl := tx.pt.catalog.unlabeled[p]
+	unl, _ := tx.unlabeledType(p)
 	drop := map[int32]bool{}
 	for _, s := range specs {
 		t, ok := tx.typeOf(p, s.TypeID)
@@ -677,7 +678,7 @@ func buildAssociations(v *View, snap *Snapshot, resolve func(in, spelling string
 			continue
 		}
 		p := Pair{from, to}
-		unl, hasUnl := v.pt.catalog.unlabeled[p]
+		unl, hasUnl := v.unlabeledType(p)
 		ids := append([]int32{}, sa.TypeIDs...)
 		if hasUnl {
 			ids = append(ids, unl)
@@ -744,7 +745,7 @@ func (v *View) snapshotAssociations(out *Snapshot) {
 			continue
 		}
 		p := Pair{k.fromType, k.toType}
-		unl := v.pt.catalog.unlabeled[p]
+		unl, _ := v.unlabeledType(p)
 		labels := slices.DeleteFunc(slices.Clone(ids), func(id int32) bool { return id == unl })
 		out.Associations = append(out.Associations, SnapshotAssociation{
 			From: k.fromType, FromID: strconv.FormatInt(k.fromID, 10), To: k.toType, ToID: strconv.FormatInt(k.toID, 10), TypeIDs: labels,

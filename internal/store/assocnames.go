@@ -58,7 +58,7 @@ func (v *View) objectName(key string) string {
 
 // hasPrimary reports whether pair p has a HubSpot Primary type.
 func (v *View) hasPrimary(p Pair) bool {
-	for _, t := range v.pt.catalog.Types(p) {
+	for _, t := range v.definedTypes(p) {
 		if t.Label != nil && *t.Label == labelPrimary {
 			return true
 		}
@@ -70,16 +70,18 @@ func (v *View) hasPrimary(p Pair) bool {
 func (v *View) AssocTypeName(t AssocType) string {
 	base := v.objectName(t.Pair.From) + "_to_" + v.objectName(t.Pair.To)
 	switch {
+	case t.Label == nil:
+		// HubSpot's unlabeled types, and a custom object pair's default
+		// type (contact_to_credentialing_2_0, HUBSPOT-RECORDS.md §5.2).
+		if v.hasPrimary(t.Pair) {
+			return base + "_unlabeled"
+		}
+		return base
 	case t.Category == UserDefined:
 		if d, ok := v.labels().defs.Get(t.TypeID); ok {
 			return d.Name
 		}
 		return strconv.Itoa(int(t.TypeID))
-	case t.Label == nil:
-		if v.hasPrimary(t.Pair) {
-			return base + "_unlabeled"
-		}
-		return base
 	case *t.Label == labelPrimary:
 		return base
 	}
@@ -121,13 +123,11 @@ func (v *View) AssocTypeByName(p Pair, name string) (AssocType, bool) {
 func (v *View) AssocTypeFrom(from string, spec AssocSpec) (AssocType, error) {
 	var t AssocType
 	ok := false
-	if spec.Category == UserDefined {
-		if d, found := v.labels().defs.Get(spec.TypeID); found {
-			p := d.direction(spec.TypeID)
-			t, ok = AssocType{Pair: p, Category: UserDefined, TypeID: spec.TypeID, Label: ptr(d.text(spec.TypeID))}, true
-		}
-	} else if c, found := v.pt.catalog.byID[spec.TypeID]; found && c.Category == spec.Category {
-		t, ok = c, true
+	if c, found := v.definedType(spec.TypeID); found {
+		t, ok = c, c.Category == spec.Category
+	} else if d, found := v.labels().defs.Get(spec.TypeID); found && spec.Category == UserDefined {
+		p := d.direction(spec.TypeID)
+		t, ok = AssocType{Pair: p, Category: UserDefined, TypeID: spec.TypeID, Label: ptr(d.text(spec.TypeID))}, true
 	}
 	if !ok || t.Pair.From != from {
 		return AssocType{}, invalidType(spec)

@@ -18,6 +18,9 @@ func FuzzLoadRows(f *testing.F) {
 	f.Add("limits", "a/b/c", []byte(`{}`))
 	f.Add("labels", "1", []byte(`{"typeId":1} x`))
 	f.Add("settings", "searchLag", []byte(`"1.5s"`))
+	f.Add("schema", "2-7", []byte(`{"objectType":{"id":"2-7","name":"car","labels":{"singular":"Car","plural":"Cars"},"primaryDisplayProperty":"model",`+
+		`"properties":[{"name":"model","label":"Model","type":"string","fieldType":"text"}],"associatedObjects":["contact","2-7"],`+
+		`"associations":[{"toObjectType":"contact","typeId":101,"inverseTypeId":102},{"toObjectType":"2-7","typeId":103}]}}`))
 	s := newTestStore(f)
 	f.Fuzz(func(t *testing.T, domain, key string, value []byte) {
 		st, err := s.loadRows(persist.Portal{ID: 1, Rows: []persist.Row{{Domain: domain, Key: key, Value: value}}})

@@ -167,7 +167,7 @@ func (v *View) labels() *labelPart { return v.part(labelsDomain).(*labelPart) }
 // Labels lists the association types from p.From to p.To: the HubSpot-defined
 // ones first, then the portal's own labels by typeId.
 func (v *View) Labels(p Pair) []AssocType {
-	return append(append([]AssocType(nil), v.pt.catalog.Types(p)...), v.customTypes(p)...)
+	return append(append([]AssocType(nil), v.definedTypes(p)...), v.customTypes(p)...)
 }
 
 // customTypes lists the portal's custom types along p, by typeId.
@@ -214,7 +214,7 @@ func (tx *Tx) CreateLabel(p Pair, in LabelInput) ([]AssocType, error) {
 	}
 	symmetric := p.From == p.To && d.InverseLabel == ""
 	next := &labelPart{next: lp.next, defs: lp.defs, count: lp.count + 1}
-	d.Forward = next.allocTypeID(tx.pt.catalog, symmetric)
+	d.Forward = next.allocTypeID(&tx.View, symmetric)
 	created := []AssocType{{Pair: p, Category: UserDefined, TypeID: d.Forward, Label: ptr(d.text(d.Forward))}}
 	if !symmetric {
 		d.Inverse = d.Forward + 1
@@ -235,12 +235,12 @@ func (lp *labelPart) put(d *labelDef) {
 
 // allocTypeID reserves the next free typeId (two consecutive ones unless
 // single) from the portal-wide USER_DEFINED sequence, skipping ids HubSpot
-// uses for its own types.
-func (lp *labelPart) allocTypeID(c *Catalog, single bool) int32 {
+// uses for its own types and those of the custom object pairs v has.
+func (lp *labelPart) allocTypeID(v *View, single bool) int32 {
 	free := func(id int32) bool {
-		_, hub := c.byID[id]
+		_, defined := v.definedType(id)
 		_, own := lp.defs.Get(id)
-		return !hub && !own
+		return !defined && !own
 	}
 	for {
 		n := lp.next
@@ -319,8 +319,11 @@ func (tx *Tx) DeleteLabel(p Pair, typeID int32) error {
 
 // ownLabel finds the custom label whose type typeID runs along p.
 func (v *View) ownLabel(p Pair, typeID int32, verb string) (*labelDef, error) {
-	if t, ok := v.pt.catalog.byID[typeID]; ok && t.Pair == p {
-		return nil, invalid(fmt.Sprintf(MsgHubSpotDefinedLabel, typeID, verb))
+	if t, ok := v.definedType(typeID); ok && t.Pair == p {
+		if t.Category == HubSpotDefined {
+			return nil, invalid(fmt.Sprintf(MsgHubSpotDefinedLabel, typeID, verb))
+		}
+		return nil, invalid(fmt.Sprintf(MsgDefaultTypeLabel, typeID, p.From, p.To, verb))
 	}
 	d, ok := v.labels().defs.Get(typeID)
 	if !ok || d.direction(typeID) != p {

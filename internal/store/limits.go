@@ -202,7 +202,7 @@ func (tx *Tx) ApplyLimit(op LimitOp, p Pair, in LimitInput) (Limit, *InputError)
 	if in.Max < 1 || in.Max > ceiling {
 		return fail(KindInvalid, fmt.Sprintf(MsgLimitOutOfRange, in.Max, in.TypeID, ceiling))
 	}
-	unlabeled, hasUnlabeled := pt.catalog.unlabeled[p]
+	unlabeled, hasUnlabeled := tx.unlabeledType(p)
 	if t.Label != nil && hasUnlabeled {
 		if objMax, ok := lp.get(p, unlabeled); ok && in.Max > objMax {
 			return fail(KindInvalid, fmt.Sprintf(MsgLabelAboveObject, in.Max, in.TypeID, objMax, unlabeled, objMax))
@@ -221,7 +221,7 @@ func (tx *Tx) ApplyLimit(op LimitOp, p Pair, in LimitInput) (Limit, *InputError)
 
 // typeOf finds association type typeID along p, HubSpot's or the portal's.
 func (v *View) typeOf(p Pair, typeID int32) (AssocType, bool) {
-	if t, ok := v.pt.catalog.byID[typeID]; ok {
+	if t, ok := v.definedType(typeID); ok {
 		return t, t.Pair == p
 	}
 	if d, ok := v.labels().defs.Get(typeID); ok && d.direction(typeID) == p {

@@ -11,6 +11,7 @@ const (
 	MsgNameEmpty           = "name must not be empty"
 	MsgNameInvalid         = "name '%s' is not a valid internal name: it may not contain hyphens or spaces, nor start with a digit"
 	MsgHubSpotDefinedLabel = "Association type %d is defined by HubSpot and cannot be %s"
+	MsgDefaultTypeLabel    = "Association type %d is the default association type from %s to %s and cannot be %s"
 	MsgLabelNotFound       = "No association label with typeId %d exists from %s to %s"
 	MsgLabelUsedByRecords  = "Association label %d cannot be deleted while records are associated with it; only labels not in use can be deleted"
 	MsgLabelInUse          = "Association label %d cannot be deleted while an association limit uses typeId %d; purge the limit first"

@@ -65,7 +65,8 @@ type PropertyPatch struct {
 
 // CustomObjectType is one custom object type of a portal as a state
 // document declares it: id 2-N, its internal name (the fully qualified name
-// is p{portalId}_{name}), labels, primary display property and properties.
+// is p{portalId}_{name}), labels, primary display property and properties,
+// and the object types its records may be associated with.
 type CustomObjectType struct {
 	ID                     string                      `json:"id"`
 	Name                   string                      `json:"name"`
@@ -74,6 +75,29 @@ type CustomObjectType struct {
 	SearchableProperties   []string                    `json:"searchableProperties,omitempty"`
 	Properties             []fixtures.CRMProperty      `json:"properties"`
 	Groups                 []fixtures.CRMPropertyGroup `json:"groups,omitempty"`
+	// AssociatedObjects names the object types (standard or the portal's
+	// custom ones) the type's records may be associated with, as HubSpot's
+	// schema does; each pair gets a default association type per
+	// direction. Nil when the document gives neither it nor Associations:
+	// then contacts, companies, deals and tickets (defaultAssociated). A
+	// built type always has it, canonical and never nil, so that an
+	// exported empty list stays empty.
+	AssociatedObjects []string `json:"associatedObjects"`
+	// Associations are the typeIds of those default types, from this type
+	// to the other and back. A document may leave them out (the portal
+	// then allocates them from its typeId sequence); a built type lists
+	// every pair it declares, so that the ids survive an export.
+	Associations []CustomAssociation `json:"associations,omitempty"`
+}
+
+// CustomAssociation is the default association type between a custom
+// object type and one type it is associated with: TypeID from the custom
+// type to ToObjectType, InverseTypeID back (0 between a type and itself,
+// where the one type reads both ways).
+type CustomAssociation struct {
+	ToObjectType  string `json:"toObjectType"`
+	TypeID        int32  `json:"typeId"`
+	InverseTypeID int32  `json:"inverseTypeId,omitempty"`
 }
 
 // typeSchema is what a portal changed of one object type. It is immutable
@@ -92,6 +116,9 @@ type typeSchema struct {
 
 type schemaPart struct {
 	types *immutable.SortedMap[string, *typeSchema]
+	// pairs are the default association types of the custom object types;
+	// they change only with the types (a document import).
+	pairs *customPairs
 }
 
 // schemaRow is the saved form of one type's typeSchema.
@@ -159,38 +186,38 @@ func loadSchema(snap *Snapshot, key string, value []byte) error {
 
 func (v *View) schemaTypes() schemaPart { return v.part(schemaDomain).(schemaPart) }
 
-func (v *View) catalogType(spelling string) (*schema.ObjectType, bool) {
-	if v.pt.cfg.Schema == nil {
-		return nil, false
-	}
-	return v.pt.cfg.Schema.Type(spelling)
-}
-
 // ObjectType returns the portal's effective object type named by spelling:
 // a catalog type (any spelling objecttype accepts) with the portal's
 // properties, or one of its custom object types by id (2-N) or fully
 // qualified name (p{portalId}_{name}, any case).
 func (v *View) ObjectType(spelling string) (*schema.ObjectType, bool) {
-	if t, ok := v.catalogType(spelling); ok {
-		if ts, ok := v.schemaTypes().types.Get(t.Key()); ok {
-			return ts.eff, true
+	return v.schemaTypes().objectType(v.pt.id, v.pt.cfg, spelling)
+}
+
+// objectType is View.ObjectType on the part, for the import that builds it.
+func (sp schemaPart) objectType(portalID int64, cfg *Config, spelling string) (*schema.ObjectType, bool) {
+	if cfg.Schema != nil {
+		if t, ok := cfg.Schema.Type(spelling); ok {
+			if ts, ok := sp.types.Get(t.Key()); ok {
+				return ts.eff, true
+			}
+			return t, true
 		}
-		return t, true
 	}
 	if schema.IsCustomTypeID(spelling) {
-		if ts, ok := v.schemaTypes().types.Get(spelling); ok && ts.custom != nil {
+		if ts, ok := sp.types.Get(spelling); ok && ts.custom != nil {
 			return ts.eff, true
 		}
 		return nil, false
 	}
-	prefix := schema.FullyQualifiedName(v.pt.id, "")
+	prefix := schema.FullyQualifiedName(portalID, "")
 	if len(spelling) <= len(prefix) || !strings.EqualFold(spelling[:len(prefix)], prefix) {
 		return nil, false
 	}
 	name := strings.ToLower(spelling[len(prefix):])
 	// Custom object types sort after the catalog's ("2-" < letters), and a
 	// portal has a handful: a scan is cheap.
-	itr := v.schemaTypes().types.Iterator()
+	itr := sp.types.Iterator()
 	for !itr.Done() {
 		_, ts, _ := itr.Next()
 		if ts.custom != nil && ts.custom.Name == name {
@@ -342,7 +369,9 @@ func (tx *Tx) putSchema(key string, ts *typeSchema) error {
 	if err := ts.build(tx.pt.id, tx.pt.cfg, key); err != nil {
 		return invalid(err.Error())
 	}
-	tx.set(schemaDomain, schemaPart{types: tx.schemaTypes().types.Set(key, ts)}, key)
+	part := tx.schemaTypes()
+	part.types = part.types.Set(key, ts)
+	tx.set(schemaDomain, part, key)
 	return nil
 }
 

@@ -679,14 +679,18 @@ func TestRecordReadsDuringWrites(t *testing.T) {
 }
 
 // defineWidget makes custom object type 2-123 ("widget", with text
-// properties name and code) the only thing portal p holds.
+// properties name and code, associated with the default types) the only
+// thing portal p holds.
 func defineWidget(t testing.TB, p *Portal) {
 	t.Helper()
 	err := p.Update(func(tx *Tx) error {
-		part := buildSchema(p.id, p.cfg, &Snapshot{ObjectTypes: []CustomObjectType{widgetType()}}, func(in, format string, args ...any) {
+		noLabels := func(int32) bool { return false }
+		part, next := buildTypes(p.id, p.cfg, p.catalog, &Snapshot{ObjectTypes: []CustomObjectType{widgetType()}}, noLabels, p.cfg.FirstLabelTypeID, func(in, format string, args ...any) {
 			t.Fatalf("%s: "+format, append([]any{in}, args...)...)
 		})
 		tx.set(schemaDomain, part, "2-123")
+		// Its default association types took ids of the sequence.
+		tx.set(labelsDomain, newLabelPart(next), nextKey)
 		return nil
 	})
 	if err != nil {

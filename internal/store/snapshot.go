@@ -157,10 +157,8 @@ func (v *View) snapshot() Snapshot {
 		})
 	}
 	for k, n := range v.limits().all() {
-		category := UserDefined
-		if _, ok := lp.defs.Get(k.typeID); !ok {
-			category = HubSpotDefined
-		}
+		t, _ := v.typeOf(k.pair, k.typeID)
+		category := t.Category
 		out.Limits = append(out.Limits, SnapshotLimit{From: k.pair.From, To: k.pair.To, Category: category, TypeID: k.typeID, Max: n})
 	}
 	for _, d := range v.deferred().all() {
@@ -353,8 +351,22 @@ func (s *Store) buildState(portalID int64, snap *Snapshot) (*state, error) {
 			maxID = max(maxID, d.Inverse)
 		}
 	}
+	// The custom object types, and the default association types of their
+	// pairs, which take ids from the sequence the labels use.
+	schemaPart, nextTypeID := buildTypes(portalID, &s.cfg, s.catalog, snap, func(id int32) bool { return labels[id] != nil },
+		max(snap.NextTypeID, s.cfg.FirstLabelTypeID, maxID+1), fail)
+	unlabeledOf := func(p Pair) (int32, bool) {
+		if id, ok := s.catalog.unlabeled[p]; ok {
+			return id, true
+		}
+		id, ok := schemaPart.pairs.unlabeled[p]
+		return id, ok
+	}
 	typeOf := func(p Pair, typeID int32) (AssocType, bool) {
 		if t, ok := s.catalog.byID[typeID]; ok {
+			return t, t.Pair == p
+		}
+		if t, ok := schemaPart.pairs.byID[typeID]; ok {
 			return t, t.Pair == p
 		}
 		if d, ok := labels[typeID]; ok && d.direction(typeID) == p {
@@ -395,7 +407,7 @@ func (s *Store) buildState(portalID int64, snap *Snapshot) (*state, error) {
 	limitPart := limitPart{m: lb.Map()}
 	// Checked in limit order so that the messages are stable.
 	for k, v := range limitPart.all() {
-		unlabeled, ok := s.catalog.unlabeled[k.pair]
+		unlabeled, ok := unlabeledOf(k.pair)
 		if !ok || k.typeID == unlabeled {
 			continue
 		}
@@ -404,7 +416,6 @@ func (s *Store) buildState(portalID int64, snap *Snapshot) (*state, error) {
 		}
 	}
 	deferredPart := buildDeferred(snap.Deferred, fail)
-	schemaPart := buildSchema(portalID, &s.cfg, snap, fail)
 	decl := func(typ string) []UniqueProperty {
 		if ts, ok := schemaPart.types.Get(typ); ok {
 			return ts.unique
@@ -421,7 +432,7 @@ func (s *Store) buildState(portalID int64, snap *Snapshot) (*state, error) {
 	if len(details) > 0 {
 		return nil, invalid("Invalid portal state: "+details[0].Message, details...)
 	}
-	labelPart := newLabelPart(max(snap.NextTypeID, s.cfg.FirstLabelTypeID, maxID+1))
+	labelPart := newLabelPart(nextTypeID)
 	db := immutable.NewSortedMapBuilder[int32, *labelDef](typeIDOrder{})
 	for id, d := range labels {
 		db.Set(id, d)
