@@ -159,8 +159,10 @@ type historyRow struct {
 
 // assocGroup is a record's partners of one type by one association type.
 type assocGroup struct {
-	ToType   string
-	ToLabel  string
+	ToType  string
+	ToLabel string
+	// ToName names one partner ("Car").
+	ToName   string
 	Label    string
 	TypeID   int32
 	Category string
@@ -236,9 +238,9 @@ func associationGroups(v *store.View, ref store.RecordRef) []assocGroup {
 		if len(partners) == 0 {
 			continue
 		}
-		toLabel := toType
+		toLabel, toName := toType, toType
 		if t, ok := v.ObjectType(toType); ok {
-			toLabel = t.PluralLabel
+			toLabel, toName = t.PluralLabel, t.SingularLabel
 		}
 		total := v.AssociationCount(ref, toType)
 		byType := map[int32]*assocGroup{}
@@ -251,7 +253,7 @@ func associationGroups(v *store.View, ref store.RecordRef) []assocGroup {
 					if label == "" {
 						label = "Unlabeled"
 					}
-					g = &assocGroup{ToType: toType, ToLabel: toLabel, Label: label, TypeID: at.TypeID, Category: at.Category, More: next != "", Total: total}
+					g = &assocGroup{ToType: toType, ToLabel: toLabel, ToName: toName, Label: label, TypeID: at.TypeID, Category: at.Category, More: next != "", Total: total}
 					byType[at.TypeID] = g
 					order = append(order, at.TypeID)
 				}
