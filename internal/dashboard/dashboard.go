@@ -96,9 +96,7 @@ func New(d Deps) (*Dashboard, error) {
 	funcs := template.FuncMap{
 		"base":      func() string { return d.Base },
 		"time":      formatTime,
-		"join":      strings.Join,
 		"label":     labelText,
-		"add":       func(a, b int) int { return a + b },
 		"statusCls": statusClass,
 		"split":     strings.Fields,
 	}
