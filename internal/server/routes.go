@@ -25,7 +25,7 @@ func resolveObjectTypes(reg *endpoint.Registry, types *objecttype.Registry) {
 	for _, name := range []string{"fromObjectType", "toObjectType", "objectType"} {
 		reg.Resolve(name, endpoint.Resolver{Routing: true, Resolve: func(_ *endpoint.Call, raw string) (any, *apierr.Detail) {
 			t, ok := types.Resolve(raw)
-			if !ok && name == "objectType" && isFullyQualifiedName(raw) {
+			if !ok && isFullyQualifiedName(raw) {
 				// A custom object type's p{portalId}_{name}: which type it
 				// is, if any, only the portal knows.
 				return objecttype.Type{ID: raw}, nil

@@ -58,6 +58,24 @@ func TestCustomObjectPairs(t *testing.T) {
 			if limit == nil || limit["category"] != "USER_DEFINED" || limit["userEnforcedMaxToObjectIds"] != 1.0 {
 				t.Fatalf("limits: %s", r.Body)
 			}
+			// The type's fully qualified name, in any case, names it too.
+			fqn := fmt.Sprintf("P%d_Car", portal)
+			r = h.Do("GET", vc.prefix+"/definitions/configurations/"+fqn+"/contacts", tok, "")
+			r.Expect(t, 200)
+			if limit := typeIDs(r.Results(t))[101]; limit == nil || limit["userEnforcedMaxToObjectIds"] != 1.0 {
+				t.Fatalf("limits by name: %s", r.Body)
+			}
+			r = h.Do("GET", vc.prefix+"/0-1/"+fqn+"/labels", tok, "")
+			r.Expect(t, 200)
+			if got := typeIDs(r.Results(t)); len(got) != 1 || got[102] == nil {
+				t.Fatalf("contact->car types by name: %s", r.Body)
+			}
+			// A name the portal does not define has no types.
+			r = h.Do("GET", vc.prefix+"/0-1/p1_nosuch/labels", tok, "")
+			r.Expect(t, 200)
+			if n := len(r.Results(t)); n != 0 {
+				t.Fatalf("contact->undefined types: %s", r.Body)
+			}
 			// A label's limit may not pass the pair's.
 			r = h.Do("POST", vc.prefix+"/2-7/contacts/labels", tok, `{"name":"driver","label":"Driver"}`)
 			r.Expect(t, 200)

@@ -6,6 +6,8 @@
 package associationschema
 
 import (
+	"strings"
+
 	"github.com/mockhub/mockhub/internal/batch"
 	"github.com/mockhub/mockhub/internal/endpoint"
 	"github.com/mockhub/mockhub/internal/objecttype"
@@ -37,7 +39,23 @@ func Register(reg *endpoint.Registry, d Deps) {
 
 // pair is the ordered pair of object types of the call's path.
 func pair(c *endpoint.Call) store.Pair {
-	from := endpoint.Value[objecttype.Type](c, "fromObjectType")
-	to := endpoint.Value[objecttype.Type](c, "toObjectType")
-	return store.Pair{From: from.Key(), To: to.Key()}
+	return store.Pair{From: typeKey(c, "fromObjectType"), To: typeKey(c, "toObjectType")}
+}
+
+// typeKey is the key of the object type a path parameter names. A custom
+// type's fully qualified name (p{portalId}_{name}) is the portal's to
+// resolve, to the type's id; a name the portal does not define stays as
+// given, so the store refuses the pair as it refuses an unknown id.
+func typeKey(c *endpoint.Call, param string) string {
+	t := endpoint.Value[objecttype.Type](c, param)
+	key := t.Key()
+	if t.Name != "" || strings.HasPrefix(key, "2-") {
+		return key
+	}
+	c.Portal().View(func(v *store.View) {
+		if ot, ok := v.ObjectType(key); ok {
+			key = ot.Key()
+		}
+	})
+	return key
 }

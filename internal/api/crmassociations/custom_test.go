@@ -106,10 +106,12 @@ func TestCustomObjectsInEveryVersion(t *testing.T) {
 			r.Expect(t, 400)
 
 			// Batch read, labels archive, archive.
-			r = h.Do("POST", vc.batches+"/contacts/2-7/batch/read", tok, fmt.Sprintf(`{"inputs":[{"id":"%s"}]}`, contacts[0]))
-			r.Expect(t, 200)
-			if n := len(r.Results(t)[0]["to"].([]any)); n != 2 {
-				t.Fatalf("batch read: %s", r.Body)
+			for _, to := range []string{"2-7", fqn} {
+				r = h.Do("POST", vc.batches+"/contacts/"+to+"/batch/read", tok, fmt.Sprintf(`{"inputs":[{"id":"%s"}]}`, contacts[0]))
+				r.Expect(t, 200)
+				if n := len(r.Results(t)[0]["to"].([]any)); n != 2 {
+					t.Fatalf("batch read to %s: %s", to, r.Body)
+				}
 			}
 			h.Do("POST", vc.batches+"/2-7/contacts/batch/labels/archive", tok,
 				fmt.Sprintf(`{"inputs":[{"from":{"id":"%s"},"to":{"id":"%s"},"types":[{"associationCategory":"USER_DEFINED","associationTypeId":%d}]}]}`, cars[1], contacts[0], driver)).Expect(t, vc.archiveStatus)
@@ -193,9 +195,11 @@ func TestCustomObjectsInRecordCalls(t *testing.T) {
 	r.Expect(t, 201)
 	r = h.Do("PUT", "/crm/v3/objects/contacts/"+contact+"/associations/2-7/"+other+"/contact_to_car", tok, "")
 	r.Expect(t, 200)
-	r = h.Do("POST", "/crm/v3/associations/contacts/2-7/batch/read", tok, fmt.Sprintf(`{"inputs":[{"id":"%s"}]}`, contact))
-	r.Expect(t, 200)
-	if n := len(r.Results(t)[0]["to"].([]any)); n != 2 {
-		t.Fatalf("v3 read: %s", r.Body)
+	for _, to := range []string{"2-7", fqn} {
+		r = h.Do("POST", "/crm/v3/associations/contacts/"+to+"/batch/read", tok, fmt.Sprintf(`{"inputs":[{"id":"%s"}]}`, contact))
+		r.Expect(t, 200)
+		if n := len(r.Results(t)[0]["to"].([]any)); n != 2 {
+			t.Fatalf("v3 read to %s: %s", to, r.Body)
+		}
 	}
 }
