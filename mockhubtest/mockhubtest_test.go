@@ -78,8 +78,12 @@ func TestNewServerServesWithReadyToken(t *testing.T) {
 	if status != http.StatusCreated {
 		t.Fatalf("create = %d %s", status, body)
 	}
-	if reqs := srv.Requests(mockhubtest.Filter{}); len(reqs) != 1 || reqs[0].Portal != srv.PortalID {
+	reqs := srv.Requests(mockhubtest.Filter{})
+	if len(reqs) != 1 || reqs[0].Portal != srv.PortalID {
 		t.Fatalf("the server recorded %+v, want one request on portal %d", reqs, srv.PortalID)
+	}
+	if reqs[0].ResponseBody != body || reqs[0].ResponseBodyTruncated {
+		t.Fatalf("recorded response %q, the client got %q", reqs[0].ResponseBody, body)
 	}
 }
 

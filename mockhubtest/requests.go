@@ -28,6 +28,10 @@ type Request struct {
 	Body          string
 	BodyTruncated bool
 	Status        int
+	// ResponseBody is the body of the answer as the client got it, cut at
+	// 64 KiB (ResponseBodyTruncated).
+	ResponseBody          string
+	ResponseBodyTruncated bool
 	// Duration is the wall-clock time spent serving the request.
 	Duration      time.Duration
 	Portal        int64
@@ -55,26 +59,29 @@ func (r *Request) DecodeBody(v any) error {
 
 // wireRequest is a journal entry as GET /_mockhub/requests sends it.
 type wireRequest struct {
-	Seq           uint64      `json:"seq"`
-	Time          time.Time   `json:"time"`
-	Method        string      `json:"method"`
-	Path          string      `json:"path"`
-	Query         string      `json:"query"`
-	Header        http.Header `json:"headers"`
-	Body          string      `json:"body"`
-	BodyTruncated bool        `json:"bodyTruncated"`
-	Status        int         `json:"status"`
-	DurationMs    float64     `json:"durationMs"`
-	Portal        int64       `json:"portal"`
-	CorrelationID string      `json:"correlationId"`
-	OperationID   string      `json:"operationId"`
-	Fault         string      `json:"fault"`
+	Seq                   uint64      `json:"seq"`
+	Time                  time.Time   `json:"time"`
+	Method                string      `json:"method"`
+	Path                  string      `json:"path"`
+	Query                 string      `json:"query"`
+	Header                http.Header `json:"headers"`
+	Body                  string      `json:"body"`
+	BodyTruncated         bool        `json:"bodyTruncated"`
+	Status                int         `json:"status"`
+	ResponseBody          string      `json:"responseBody"`
+	ResponseBodyTruncated bool        `json:"responseBodyTruncated"`
+	DurationMs            float64     `json:"durationMs"`
+	Portal                int64       `json:"portal"`
+	CorrelationID         string      `json:"correlationId"`
+	OperationID           string      `json:"operationId"`
+	Fault                 string      `json:"fault"`
 }
 
 func (w *wireRequest) request() Request {
 	return Request{
 		Seq: w.Seq, Time: w.Time, Method: w.Method, Path: w.Path, RawQuery: w.Query,
 		Header: w.Header, Body: w.Body, BodyTruncated: w.BodyTruncated, Status: w.Status,
+		ResponseBody: w.ResponseBody, ResponseBodyTruncated: w.ResponseBodyTruncated,
 		Duration: time.Duration(w.DurationMs * float64(time.Millisecond)), Portal: w.Portal,
 		CorrelationID: w.CorrelationID, OperationID: w.OperationID, Fault: w.Fault,
 	}

@@ -419,7 +419,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		MaxHeaderBytes:    maxHeaderBytes + headerSlack,
 	}
 	httpServer.RegisterOnShutdown(srv.Close)
-	logger.Info("mockhub listening", "addr", "http://"+ln.Addr().String(), "operations", len(srv.Operations()), "versions", versions(srv), "version", version)
+	logger.Info("mockhub listening", "addr", "http://"+ln.Addr().String(), "dashboard", "http://"+ln.Addr().String()+server.DashboardPath, "operations", len(srv.Operations()), "versions", versions(srv), "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(&capListener{Listener: ln, max: maxConns}) }()
 	select {

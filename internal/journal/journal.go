@@ -2,7 +2,7 @@
 // check what the code under test sent. It is bounded twice: by a count of
 // entries and by bytes. Each entry keeps at most MaxPath bytes of path,
 // MaxQuery of query, MaxHeaderValue of each header value, MaxHeaders of
-// headers in all and MaxBody of body; beyond Size entries or MaxBytes in
+// headers in all and MaxBody of each of the request and response bodies; beyond Size entries or MaxBytes in
 // all, the oldest entries go. So memory stays flat however many requests
 // arrive and whatever they carry.
 package journal
@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -45,6 +46,11 @@ type Entry struct {
 	QueryTruncated   bool `json:"queryTruncated,omitempty"`
 	HeadersTruncated bool `json:"headersTruncated,omitempty"`
 	Status           int  `json:"status"`
+	// ResponseBody is the body of the answer, at most MaxBody bytes of it
+	// (then ResponseBodyTruncated); empty when the connection was dropped
+	// before any was written.
+	ResponseBody          string `json:"responseBody"`
+	ResponseBodyTruncated bool   `json:"responseBodyTruncated,omitempty"`
 	// DurationMs is wall-clock time spent serving the request.
 	DurationMs    float64 `json:"durationMs"`
 	Portal        int64   `json:"portal,omitempty"`
@@ -64,7 +70,8 @@ func (e *Entry) DecodeBody(v any) error {
 
 // What one entry keeps at most, and what the journal holds in all.
 const (
-	// MaxBody is how many body bytes an entry keeps.
+	// MaxBody is how many bytes of each body (request, response) an entry
+	// keeps.
 	MaxBody = 64 << 10
 	// MaxPath and MaxQuery bound the path and the query string.
 	MaxPath  = 4 << 10
@@ -102,6 +109,9 @@ type Journal struct {
 	n       int
 	bytes   int64
 	seq     uint64
+	// watchers are signalled (without blocking: each holds at most one
+	// pending signal) after every Add.
+	watchers map[chan struct{}]struct{}
 }
 
 // New returns a journal that keeps the size most recent entries, within
@@ -146,6 +156,100 @@ func (j *Journal) Add(e Entry) {
 	j.entries[(j.head+j.n)%len(j.entries)] = e
 	j.n++
 	j.bytes += cost
+	for c := range j.watchers {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Watch returns a channel that receives a signal after entries are added
+// (several additions may make one signal: read them with Since) and a stop
+// function that releases it. A watcher never holds more than one signal,
+// however slow its reader, so watching costs no memory per entry.
+func (j *Journal) Watch() (<-chan struct{}, func()) {
+	c := make(chan struct{}, 1)
+	j.mu.Lock()
+	if j.watchers == nil {
+		j.watchers = map[chan struct{}]struct{}{}
+	}
+	j.watchers[c] = struct{}{}
+	j.mu.Unlock()
+	var once sync.Once
+	return c, func() {
+		once.Do(func() {
+			j.mu.Lock()
+			delete(j.watchers, c)
+			j.mu.Unlock()
+		})
+	}
+}
+
+// Watching returns how many watchers are registered (live streams).
+func (j *Journal) Watching() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.watchers)
+}
+
+// Seq returns the number of the newest entry ever added (0 before any).
+func (j *Journal) Seq() uint64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.seq
+}
+
+// Get returns the entry numbered seq, while the journal holds it.
+func (j *Journal) Get(seq uint64) (Entry, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for i := j.n - 1; i >= 0; i-- {
+		e := &j.entries[(j.head+i)%len(j.entries)]
+		if e.Seq == seq {
+			return *e, true
+		}
+		if e.Seq < seq {
+			break
+		}
+	}
+	return Entry{}, false
+}
+
+// Since returns the entries f selects that are newer than seq, oldest
+// first; f.Limit keeps the newest f.Limit of them.
+func (j *Journal) Since(seq uint64, f Filter) []Entry {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var out []Entry
+	for i := j.n - 1; i >= 0; i-- {
+		e := &j.entries[(j.head+i)%len(j.entries)]
+		if e.Seq <= seq {
+			break
+		}
+		if !f.Match(e) {
+			continue
+		}
+		out = append(out, *e)
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// Count returns how many held entries f selects, whatever its Limit.
+func (j *Journal) Count(f Filter) int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	n := 0
+	for i := range j.n {
+		if f.Match(&j.entries[(j.head+i)%len(j.entries)]) {
+			n++
+		}
+	}
+	return n
 }
 
 func (j *Journal) dropOldest() {
@@ -160,6 +264,7 @@ func bound(e *Entry) {
 	e.Path, e.PathTruncated = cut(e.Path, MaxPath, e.PathTruncated)
 	e.Query, e.QueryTruncated = cut(e.Query, MaxQuery, e.QueryTruncated)
 	e.Body, e.BodyTruncated = cut(e.Body, MaxBody, e.BodyTruncated)
+	e.ResponseBody, e.ResponseBodyTruncated = cut(e.ResponseBody, MaxBody, e.ResponseBodyTruncated)
 	e.Method, _ = cut(e.Method, 64, false)
 	if headerBytes(e.Header) <= MaxHeaders && !longValue(e.Header) {
 		return
@@ -233,7 +338,7 @@ func cut(s string, limit int, already bool) (string, bool) {
 
 // size estimates what e holds in memory.
 func size(e *Entry) int64 {
-	n := entryOverhead + len(e.Method) + len(e.Path) + len(e.Query) + len(e.Body) + len(e.CorrelationID) + len(e.OperationID) + len(e.Fault)
+	n := entryOverhead + len(e.Method) + len(e.Path) + len(e.Query) + len(e.Body) + len(e.ResponseBody) + len(e.CorrelationID) + len(e.OperationID) + len(e.Fault)
 	return int64(n + headerBytes(e.Header))
 }
 

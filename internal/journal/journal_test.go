@@ -130,7 +130,7 @@ func TestHugeRequestsStayWithinBytes(t *testing.T) {
 		huge := strings.Repeat(string(rune('a'+i%26)), 1<<20) // a new 1 MB string each time
 		h := many.Clone()
 		h["X-Huge"] = []string{huge, "second"}
-		j.Add(Entry{Method: "GET", Path: "/" + huge, Query: "q=" + huge, Header: h, Body: huge})
+		j.Add(Entry{Method: "GET", Path: "/" + huge, Query: "q=" + huge, Header: h, Body: huge, ResponseBody: huge})
 		if b := j.Bytes(); b > maxBytes {
 			t.Fatalf("after %d entries the journal holds %d bytes, over its bound of %d", i+1, b, maxBytes)
 		}
@@ -139,11 +139,11 @@ func TestHugeRequestsStayWithinBytes(t *testing.T) {
 		t.Fatalf("the heap grew by %d bytes for a journal bound to %d", grown, maxBytes)
 	}
 	e := j.List(Filter{Limit: 1})[0]
-	if e.Seq != 200 || !e.PathTruncated || !e.QueryTruncated || !e.BodyTruncated || !e.HeadersTruncated {
-		t.Fatalf("newest entry %d: truncated path %v, query %v, body %v, headers %v", e.Seq, e.PathTruncated, e.QueryTruncated, e.BodyTruncated, e.HeadersTruncated)
+	if e.Seq != 200 || !e.PathTruncated || !e.QueryTruncated || !e.BodyTruncated || !e.ResponseBodyTruncated || !e.HeadersTruncated {
+		t.Fatalf("newest entry %d: truncated path %v, query %v, body %v, response %v, headers %v", e.Seq, e.PathTruncated, e.QueryTruncated, e.BodyTruncated, e.ResponseBodyTruncated, e.HeadersTruncated)
 	}
-	if len(e.Path) != MaxPath || len(e.Query) != MaxQuery || len(e.Body) != MaxBody || headerBytes(e.Header) > MaxHeaders {
-		t.Fatalf("kept path %d, query %d, body %d, headers %d bytes", len(e.Path), len(e.Query), len(e.Body), headerBytes(e.Header))
+	if len(e.Path) != MaxPath || len(e.Query) != MaxQuery || len(e.Body) != MaxBody || len(e.ResponseBody) != MaxBody || headerBytes(e.Header) > MaxHeaders {
+		t.Fatalf("kept path %d, query %d, body %d, response %d, headers %d bytes", len(e.Path), len(e.Query), len(e.Body), len(e.ResponseBody), headerBytes(e.Header))
 	}
 	for name, vs := range e.Header {
 		for _, v := range vs {
@@ -168,14 +168,81 @@ func TestSmallRequestsAreKeptWhole(t *testing.T) {
 	j := New(5)
 	h := http.Header{"Content-Type": {"application/json"}, "X-Long": {strings.Repeat("x", MaxHeaderValue)}}
 	for range 7 {
-		j.Add(Entry{Method: "POST", Path: "/crm/v4/x", Query: "a=1", Header: h, Body: `{"inputs":[]}`})
+		j.Add(Entry{Method: "POST", Path: "/crm/v4/x", Query: "a=1", Header: h, Body: `{"inputs":[]}`, ResponseBody: `{"results":[]}`})
 	}
 	got := j.List(Filter{})
 	if len(got) != 5 || got[0].Seq != 7 {
 		t.Fatalf("%d entries, newest %d", len(got), got[0].Seq)
 	}
 	e := got[0]
-	if e.PathTruncated || e.QueryTruncated || e.HeadersTruncated || e.BodyTruncated || len(e.Header["X-Long"][0]) != MaxHeaderValue {
+	if e.PathTruncated || e.QueryTruncated || e.HeadersTruncated || e.BodyTruncated || e.ResponseBodyTruncated || e.ResponseBody != `{"results":[]}` || len(e.Header["X-Long"][0]) != MaxHeaderValue {
 		t.Fatalf("a request within the bounds was cut: %+v", e)
+	}
+}
+
+func TestGetSinceCount(t *testing.T) {
+	j := New(4)
+	for i := range 6 {
+		j.Add(Entry{Method: []string{"GET", "POST"}[i%2], Portal: 1})
+	}
+	// Held: 3..6.
+	tests := []struct {
+		seq uint64
+		ok  bool
+	}{{1, false}, {2, false}, {3, true}, {6, true}, {7, false}}
+	for _, tt := range tests {
+		if e, ok := j.Get(tt.seq); ok != tt.ok || (ok && e.Seq != tt.seq) {
+			t.Errorf("Get(%d) = %d, %v; want ok %v", tt.seq, e.Seq, ok, tt.ok)
+		}
+	}
+	seqs := func(es []Entry) string {
+		var out []string
+		for _, e := range es {
+			out = append(out, fmt.Sprint(e.Seq))
+		}
+		return strings.Join(out, ",")
+	}
+	sinceTests := []struct {
+		after uint64
+		f     Filter
+		want  string
+	}{
+		{0, Filter{}, "3,4,5,6"},
+		{4, Filter{}, "5,6"},
+		{6, Filter{}, ""},
+		{0, Filter{Method: "POST"}, "4,6"},
+		{0, Filter{Limit: 2}, "5,6"},
+	}
+	for _, tt := range sinceTests {
+		if got := seqs(j.Since(tt.after, tt.f)); got != tt.want {
+			t.Errorf("Since(%d, %+v) = %s, want %s (oldest first)", tt.after, tt.f, got, tt.want)
+		}
+	}
+	if n := j.Count(Filter{Method: "GET", Limit: 1}); n != 2 {
+		t.Errorf("Count = %d, want 2 (Limit ignored)", n)
+	}
+	if j.Seq() != 6 {
+		t.Errorf("Seq = %d", j.Seq())
+	}
+}
+
+// TestWatchHoldsOneSignal: a watcher that never reads holds one pending
+// signal however many entries arrive, and a stopped one gets none.
+func TestWatchHoldsOneSignal(t *testing.T) {
+	j := New(10)
+	c, stop := j.Watch()
+	add(j, 1000, 1)
+	if len(c) != 1 {
+		t.Fatalf("watcher holds %d signals", len(c))
+	}
+	<-c
+	stop()
+	stop() // twice is harmless
+	add(j, 5, 1)
+	if len(c) != 0 {
+		t.Fatal("a stopped watcher was signalled")
+	}
+	if n := j.Watching(); n != 0 {
+		t.Fatalf("%d watchers left after stop", n)
 	}
 }

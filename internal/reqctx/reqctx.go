@@ -32,6 +32,11 @@ type Info struct {
 	// Body is the request body as the endpoint read it, for the journal;
 	// nil when the request was answered before its body was read.
 	Body []byte
+	// Response is the start of the response body, for the journal, as the
+	// access-log middleware captured it; ResponseTruncated says the body
+	// was longer. Both are set only while the recorder runs.
+	Response          []byte
+	ResponseTruncated bool
 }
 
 type key struct{}

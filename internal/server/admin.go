@@ -57,7 +57,7 @@ func (s *Server) runResetHooks(portal *int64) {
 
 // adminRoutes builds the router mounted at AdminPrefix. Components add their
 // own admin endpoints here (one file each: admin_*.go).
-func (s *Server) adminRoutes() chi.Router {
+func (s *Server) adminRoutes() (chi.Router, error) {
 	r := chi.NewRouter()
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
@@ -68,7 +68,10 @@ func (s *Server) adminRoutes() chi.Router {
 	s.journalRoutes(r)
 	s.faultRoutes(r)
 	s.clockRoutes(r)
-	return r
+	if err := s.dashboardRoutes(r); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {

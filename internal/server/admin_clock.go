@@ -71,40 +71,48 @@ func (s *Server) moveClock(w http.ResponseWriter, r *http.Request) {
 		writeAdminError(w, r, http.StatusBadRequest, "Invalid clock move: "+decode.Plain(err).Error())
 		return
 	}
+	if e := s.moveClockBy(body); e != nil {
+		apierr.Write(w, r, e)
+		return
+	}
+	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: s.clockReply()})
+}
+
+// moveClockBy checks a move whole and applies it, as POST /_mockhub/clock
+// does (the dashboard moves the clock through it too); the error is the
+// answer to a refused move, which moved nothing.
+func (s *Server) moveClockBy(body clockBody) *apierr.Error {
+	refuse := func(message string) *apierr.Error {
+		return &apierr.Error{Status: http.StatusBadRequest, Category: apierr.CategoryValidation, Message: message}
+	}
 	var (
 		advance time.Duration
 		set     time.Time
 	)
 	switch {
 	case body.Advance == nil && body.Set == nil && body.Freeze == nil:
-		writeAdminError(w, r, http.StatusBadRequest, `Invalid clock move: give advance ("30m", "1d"), set (an RFC 3339 time) or freeze (true or false)`)
-		return
+		return refuse(`Invalid clock move: give advance ("30m", "1d"), set (an RFC 3339 time) or freeze (true or false)`)
 	case body.Advance != nil && body.Set != nil:
-		writeAdminError(w, r, http.StatusBadRequest, "Invalid clock move: advance and set cannot be combined")
-		return
+		return refuse("Invalid clock move: advance and set cannot be combined")
 	case body.Advance != nil:
 		var err error
 		if advance, err = clock.ParseAdvance(*body.Advance); err != nil {
-			writeAdminError(w, r, http.StatusBadRequest, "Invalid clock move: "+err.Error())
-			return
+			return refuse("Invalid clock move: " + err.Error())
 		}
 	case body.Set != nil:
 		t, err := time.Parse(time.RFC3339Nano, *body.Set)
 		if err != nil {
-			writeAdminError(w, r, http.StatusBadRequest, `Invalid clock move: set must be an RFC 3339 time such as "2027-01-01T00:00:00Z", got `+strconv.Quote(*body.Set))
-			return
+			return refuse(`Invalid clock move: set must be an RFC 3339 time such as "2027-01-01T00:00:00Z", got ` + strconv.Quote(*body.Set))
 		}
 		set = t.UTC()
 	}
 	if s.control == nil {
-		apierr.Write(w, r, apierr.Conflict("This server's clock was given by its embedder and cannot be moved"))
-		return
+		return apierr.Conflict("This server's clock was given by its embedder and cannot be moved")
 	}
 	if err := s.applyClockMove(body, advance, set); err != nil {
-		writeAdminError(w, r, http.StatusBadRequest, "Invalid clock move: "+err.Error())
-		return
+		return refuse("Invalid clock move: " + err.Error())
 	}
-	endpoint.WriteJSON(w, endpoint.Reply{Status: http.StatusOK, Body: s.clockReply()})
+	return nil
 }
 
 // applyClockMove applies a checked move: freeze:true, then the set or

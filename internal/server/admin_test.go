@@ -287,6 +287,13 @@ func TestJournalRecordsAndMasks(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, post[k], v)
 		}
 	}
+	// The response body is kept as the client got it.
+	if rb, _ := post["responseBody"].(string); !strings.Contains(rb, `"typeId":279`) || post["responseBodyTruncated"] != nil {
+		t.Errorf("responseBody = %q, truncated %v", rb, post["responseBodyTruncated"])
+	}
+	if rb, _ := newest["responseBody"].(string); !strings.Contains(rb, `"category":"INVALID_AUTHENTICATION"`) {
+		t.Errorf("401 responseBody = %q", rb)
+	}
 	if post["correlationId"] == "" || post["durationMs"] == nil || post["time"] == nil {
 		t.Errorf("entry lacks correlationId, duration or time: %v", post)
 	}

@@ -52,7 +52,19 @@ func (s *Server) record(r *http.Request, info *reqctx.Info, status int, elapsed 
 	} else {
 		e.Body = string(info.Body)
 	}
+	// The capture is already cut to MaxBody; the string is the one copy
+	// the entry keeps (the buffer goes back to its pool).
+	e.ResponseBody, e.ResponseBodyTruncated = string(info.Response), info.ResponseTruncated
 	s.journal.Add(e)
+}
+
+// captureLimit is how much of a response body the journal keeps: none for
+// admin requests, which are not recorded, or when the journal is off.
+func (s *Server) captureLimit(r *http.Request) int {
+	if s.journal.Size() == 0 || isAdminPath(r.URL.Path) {
+		return 0
+	}
+	return journal.MaxBody
 }
 
 func isAdminPath(p string) bool {

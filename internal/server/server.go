@@ -207,7 +207,7 @@ func New(cfg Config) (*Server, error) {
 	s.batches.Resume()
 	s.handler = chi.Chain(
 		middleware.RequestInfo(s.random, s.clock),
-		middleware.Observe(s.log, s.record),
+		middleware.Observe(s.log, s.record, s.captureLimit),
 		middleware.DrainBeforeRefusal,
 		middleware.Recoverer(s.log),
 	).Handler(router)
@@ -288,7 +288,11 @@ func (s *Server) routes(reg *endpoint.Registry) (chi.Router, error) {
 	r := chi.NewRouter()
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
-	r.Mount(AdminPrefix, s.adminRoutes())
+	admin, err := s.adminRoutes()
+	if err != nil {
+		return nil, err
+	}
+	r.Mount(AdminPrefix, admin)
 	deps := endpoint.Deps{Store: s.store, Clock: s.clock, Log: s.log, MaxBodyBytes: s.cfg.MaxBodyBytes, Settle: s.batches.Settle}
 	faultDeps := middleware.FaultDeps{Rules: s.faults, Random: s.random, Done: s.done, Log: s.log, MaxBody: s.cfg.MaxBodyBytes}
 	byKey := make(map[string]*openapi.Operation, len(s.ops))
