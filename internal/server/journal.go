@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -55,6 +56,9 @@ func (s *Server) record(r *http.Request, info *reqctx.Info, status int, elapsed 
 	// The capture is already cut to MaxBody; the string is the one copy
 	// the entry keeps (the buffer goes back to its pool).
 	e.ResponseBody, e.ResponseBodyTruncated = string(info.Response), info.ResponseTruncated
+	if strings.HasPrefix(e.Path, "/oauth/") {
+		maskOAuth(&e)
+	}
 	s.journal.Add(e)
 }
 
@@ -106,6 +110,51 @@ func maskAuthorization(v, known, knownFP string) string {
 		knownFP = Fingerprint(token)
 	}
 	return scheme + " *** (" + knownFP + ")"
+}
+
+// oauthSecretFields are the form fields of OAuth requests that hold a
+// secret: a client secret, an authorization code, a token.
+var oauthSecretFields = map[string]bool{"client_secret": true, "code": true, "refresh_token": true, "token": true}
+
+// oauthTokenJSON matches the tokens an OAuth answer hands out (our own JSON:
+// a token never holds a quote or a backslash).
+var oauthTokenJSON = regexp.MustCompile(`"(access_token|refresh_token|id_token|token)"(\s*:\s*)"([^"\\]*)"`)
+
+// maskOAuth replaces the secrets an OAuth request sends and the tokens its
+// answer hands out by their fingerprints, as the Authorization header is,
+// so the journal (and the dashboard) never shows one: in the form body, the
+// JSON answer, and the path of token lookups (/oauth/v1/access-tokens/{t}).
+func maskOAuth(e *journal.Entry) {
+	if e.Body != "" {
+		parts := strings.Split(e.Body, "&")
+		for i, p := range parts {
+			k, v, ok := strings.Cut(p, "=")
+			name, err := url.QueryUnescape(k)
+			if !ok || err != nil || !oauthSecretFields[name] {
+				continue
+			}
+			if plain, err := url.QueryUnescape(v); err == nil {
+				v = plain
+			}
+			// Left unescaped so the fingerprint reads as in a header; it
+			// still parses as a form value.
+			parts[i] = k + "=***(" + Fingerprint(v) + ")"
+		}
+		e.Body = strings.Join(parts, "&")
+	}
+	e.ResponseBody = oauthTokenJSON.ReplaceAllStringFunc(e.ResponseBody, func(m string) string {
+		g := oauthTokenJSON.FindStringSubmatch(m)
+		return `"` + g[1] + `"` + g[2] + `"*** (` + Fingerprint(g[3]) + `)"`
+	})
+	for _, prefix := range []string{"/access-tokens/", "/refresh-tokens/"} {
+		if i := strings.Index(e.Path, prefix); i >= 0 {
+			token := e.Path[i+len(prefix):]
+			if plain, err := url.PathUnescape(token); err == nil {
+				token = plain
+			}
+			e.Path = e.Path[:i+len(prefix)] + "*** (" + Fingerprint(token) + ")"
+		}
+	}
 }
 
 // maskQuery hides the value of hapikey, the one credential HubSpot ever took
