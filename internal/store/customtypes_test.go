@@ -100,14 +100,26 @@ func TestObjectTypeLifecycle(t *testing.T) {
 		kind ErrorKind
 		msg  string
 	}{
-		"duplicate name":     {func(tx *Tx) error { _, err := tx.CreateObjectType(def, now); return err }, KindConflict, "already exists"},
-		"bad name":           {func(tx *Tx) error { d := def; d.Name = "Bad name"; _, err := tx.CreateObjectType(d, now); return err }, KindInvalid, "lower-case"},
-		"unknown associated": {func(tx *Tx) error { d := def; d.Name = "x"; d.AssociatedObjects = []string{"nope"}; _, err := tx.CreateObjectType(d, now); return err }, KindInvalid, "nope"},
-		"unknown required":   {func(tx *Tx) error { d := def; d.Name = "x"; d.RequiredProperties = []string{"nope"}; _, err := tx.CreateObjectType(d, now); return err }, KindInvalid, "requiredProperties"},
-		"records":            {func(tx *Tx) error { return tx.DeleteObjectType("2-8") }, KindInvalid, "records"},
-		"used pair":          {func(tx *Tx) error { return tx.RemoveObjectTypeAssociation("2-8", 104, now) }, KindInvalid, "used by records"},
-		"unknown pair":       {func(tx *Tx) error { return tx.RemoveObjectTypeAssociation("2-8", 5, now) }, KindNotFound, "Unable to find association"},
-		"unknown type":       {func(tx *Tx) error { return tx.DeleteObjectType("2-99") }, KindNotFound, "Unable to find object type"},
+		"duplicate name": {func(tx *Tx) error { _, err := tx.CreateObjectType(def, now); return err }, KindConflict, "already exists"},
+		"bad name":       {func(tx *Tx) error { d := def; d.Name = "Bad name"; _, err := tx.CreateObjectType(d, now); return err }, KindInvalid, "lower-case"},
+		"unknown associated": {func(tx *Tx) error {
+			d := def
+			d.Name = "x"
+			d.AssociatedObjects = []string{"nope"}
+			_, err := tx.CreateObjectType(d, now)
+			return err
+		}, KindInvalid, "nope"},
+		"unknown required": {func(tx *Tx) error {
+			d := def
+			d.Name = "x"
+			d.RequiredProperties = []string{"nope"}
+			_, err := tx.CreateObjectType(d, now)
+			return err
+		}, KindInvalid, "requiredProperties"},
+		"records":      {func(tx *Tx) error { return tx.DeleteObjectType("2-8") }, KindInvalid, "records"},
+		"used pair":    {func(tx *Tx) error { return tx.RemoveObjectTypeAssociation("2-8", 104, now) }, KindInvalid, "used by records"},
+		"unknown pair": {func(tx *Tx) error { return tx.RemoveObjectTypeAssociation("2-8", 5, now) }, KindNotFound, "Unable to find association"},
+		"unknown type": {func(tx *Tx) error { return tx.DeleteObjectType("2-99") }, KindNotFound, "Unable to find object type"},
 	}
 	for name, r := range refusals {
 		err := p.Update(r.fn)
