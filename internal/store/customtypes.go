@@ -469,3 +469,15 @@ func (v *View) pairInUse(p Pair) bool {
 	}
 	return false
 }
+
+// ObjectTypeID returns HubSpot's object type id (0-1, 2-N) of the type with
+// key, or key itself for a type HubSpot publishes no id for.
+func (v *View) ObjectTypeID(key string) string {
+	if schema.IsCustomTypeID(key) || v.pt.catalog == nil {
+		return key
+	}
+	if t, ok := v.pt.catalog.types.ByKey(key); ok && t.ID != "" {
+		return t.ID
+	}
+	return key
+}
