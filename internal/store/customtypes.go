@@ -183,6 +183,17 @@ func (tx *Tx) CreateObjectType(def CustomObjectType, now time.Time) (CustomObjec
 			targets = append(targets, key)
 		}
 	}
+	// The properties first, alone, so that a display, required or
+	// searchable property they lack is refused naming its field.
+	bare := ct
+	bare.PrimaryDisplayProperty, bare.SearchableProperties, bare.RequiredProperties, bare.SecondaryDisplayProperties = "", nil, nil, nil
+	bt := &typeSchema{custom: &bare}
+	if err := bt.build(tx.pt.id, tx.pt.cfg, ct.ID); err != nil {
+		return CustomObjectType{}, asInvalid(err)
+	}
+	if err := checkNamed(bt.eff, &ct); err != nil {
+		return CustomObjectType{}, err
+	}
 	ts := &typeSchema{custom: &ct}
 	if err := ts.build(tx.pt.id, tx.pt.cfg, ct.ID); err != nil {
 		return CustomObjectType{}, asInvalid(err)
@@ -279,6 +290,9 @@ func (tx *Tx) UpdateObjectType(spelling string, patch CustomTypePatch, now time.
 		ct.SearchableProperties = slices.Clone(*patch.SearchableProperties)
 	}
 	ct.UpdatedAt = now.UTC()
+	if err := checkNamed(cur.eff, &ct); err != nil {
+		return CustomObjectType{}, err
+	}
 	next := &typeSchema{custom: &ct, props: cur.props, groups: cur.groups}
 	if err := next.build(tx.pt.id, tx.pt.cfg, ct.ID); err != nil {
 		return CustomObjectType{}, asInvalid(err)
