@@ -1,7 +1,7 @@
 // Drives mockhub with HubSpot's official Node client and checks every answer
 // the way a user's code would consume it: association labels and limits here,
-// records in records.mjs, properties and pipelines in schema.mjs, OAuth in
-// oauth.mjs. Usage:
+// records in records.mjs, properties and pipelines in schema.mjs, custom
+// object schemas in custom-objects.mjs, OAuth in oauth.mjs. Usage:
 //   MOCKHUB_URL=http://127.0.0.1:4010 node check.mjs
 // Exits non-zero on the first failure; prints "N passed, 0 failed" otherwise.
 import assert from "node:assert/strict";
@@ -158,6 +158,7 @@ await check("a bad token is a 401", async () => {
 
 await import("./records.mjs").then((m) => m.default({ client, basePath, check, rejects }));
 await import("./schema.mjs").then((m) => m.default({ client, basePath, check, rejects }));
+await import("./custom-objects.mjs").then((m) => m.default({ client, basePath, check, rejects }));
 await import("./oauth.mjs").then((m) => m.default({ client, basePath, check, rejects }));
 
 console.log(`${passed} passed, 0 failed`);

@@ -289,12 +289,24 @@ const (
 	v4Alias  = "/crm/v4/associations/"
 )
 
+// schemasV3Prefix and schemasV3Alias are the two spellings HubSpot serves
+// the v3 schemas API under: the official Node client calls the first,
+// older guides and integrations the second.
+const (
+	schemasV3Prefix = "/crm-object-schemas/v3/schemas"
+	schemasV3Alias  = "/crm/v3/schemas"
+)
+
 // Paths returns the paths the operation is served at: its document path
-// and, for v4, the /crm/v4/associations/ spelling of it.
+// and, for v4, the /crm/v4/associations/ spelling of it, for the v3
+// schemas API the /crm/v3/schemas one.
 func (o *Operation) Paths() []string {
 	paths := []string{o.Path}
 	if rest, ok := strings.CutPrefix(o.Path, v4Prefix); ok {
 		paths = append(paths, v4Alias+rest)
+	}
+	if rest, ok := strings.CutPrefix(o.Path, schemasV3Prefix); ok {
+		paths = append(paths, schemasV3Alias+rest)
 	}
 	return paths
 }

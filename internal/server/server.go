@@ -23,6 +23,7 @@ import (
 	"github.com/mockhub/mockhub/internal/api/crmobjects"
 	"github.com/mockhub/mockhub/internal/api/crmpipelines"
 	"github.com/mockhub/mockhub/internal/api/crmproperties"
+	"github.com/mockhub/mockhub/internal/api/crmschemas"
 	"github.com/mockhub/mockhub/internal/api/oauth"
 	"github.com/mockhub/mockhub/internal/auth"
 	"github.com/mockhub/mockhub/internal/batch"
@@ -224,6 +225,7 @@ func (s *Server) registry() *endpoint.Registry {
 	crmobjects.Register(reg, crmobjects.Deps{Clock: s.clock, Batches: s.batches, SearchLag: s.cfg.SearchLag})
 	crmpipelines.Register(reg)
 	crmproperties.Register(reg, crmproperties.Deps{Clock: s.clock, Batches: s.batches})
+	crmschemas.Register(reg, crmschemas.Deps{Clock: s.clock})
 	crmassociations.Register(reg, crmassociations.Deps{Clock: s.clock, Batches: s.batches})
 	crmassociationsv3.Register(reg, crmassociationsv3.Deps{Batches: s.batches})
 	oauth.Register(reg, oauth.Deps{Issuer: s.oauth, Clock: s.clock})

@@ -21,6 +21,9 @@ func FuzzLoadRows(f *testing.F) {
 	f.Add("schema", "2-7", []byte(`{"objectType":{"id":"2-7","name":"car","labels":{"singular":"Car","plural":"Cars"},"primaryDisplayProperty":"model",`+
 		`"properties":[{"name":"model","label":"Model","type":"string","fieldType":"text"}],"associatedObjects":["contact","2-7"],`+
 		`"associations":[{"toObjectType":"contact","typeId":101,"inverseTypeId":102},{"toObjectType":"2-7","typeId":103}]}}`))
+	f.Add("schema", "2-8", []byte(`{"objectType":{"id":"2-8","name":"boat","labels":{"singular":"Boat","plural":"Boats"},"primaryDisplayProperty":"hull",`+
+		`"description":"Boats","requiredProperties":["hull"],"secondaryDisplayProperties":["hs_object_id"],"createdAt":"2026-01-02T03:04:05Z","updatedAt":"2026-01-02T03:04:05Z",`+
+		`"properties":[{"name":"hull","label":"Hull","type":"string","fieldType":"text"}],"associatedObjects":[]}}`))
 	s := newTestStore(f)
 	f.Fuzz(func(t *testing.T, domain, key string, value []byte) {
 		st, err := s.loadRows(persist.Portal{ID: 1, Rows: []persist.Row{{Domain: domain, Key: key, Value: value}}})

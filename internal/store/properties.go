@@ -75,6 +75,16 @@ type CustomObjectType struct {
 	SearchableProperties   []string                    `json:"searchableProperties,omitempty"`
 	Properties             []fixtures.CRMProperty      `json:"properties"`
 	Groups                 []fixtures.CRMPropertyGroup `json:"groups,omitempty"`
+	// Description, RequiredProperties and SecondaryDisplayProperties are
+	// kept for the schemas API, which shows them; the properties named
+	// must be the type's.
+	Description                string   `json:"description,omitempty"`
+	RequiredProperties         []string `json:"requiredProperties,omitempty"`
+	SecondaryDisplayProperties []string `json:"secondaryDisplayProperties,omitempty"`
+	// CreatedAt and UpdatedAt are when the schemas API created and last
+	// changed the type; zero for a type a document declared without them.
+	CreatedAt time.Time `json:"createdAt,omitzero"`
+	UpdatedAt time.Time `json:"updatedAt,omitzero"`
 	// AssociatedObjects names the object types (standard or the portal's
 	// custom ones) the type's records may be associated with, as HubSpot's
 	// schema does; each pair gets a default association type per
@@ -414,6 +424,11 @@ func (ts *typeSchema) build(portalID int64, cfg *Config, key string) error {
 	eff, err := base.Extend(groups, props)
 	if err != nil {
 		return err
+	}
+	if ts.custom != nil {
+		if err := checkNamed(eff, ts.custom); err != nil {
+			return fmt.Errorf("object type %s: %w", ts.custom.ID, err)
+		}
 	}
 	ts.eff = eff
 	ts.unique = slices.Clone(cfg.UniqueProperties[key])
