@@ -104,7 +104,7 @@ func (v *View) CustomObjectType(spelling string) (CustomObjectType, bool) {
 	itr := v.schemaTypes().types.Iterator()
 	for !itr.Done() {
 		_, ts, _ := itr.Next()
-		if ts.custom != nil && ts.custom.Name == name {
+		if ts.custom != nil && strings.EqualFold(ts.custom.Name, name) {
 			return *ts.custom, true
 		}
 	}
@@ -158,7 +158,7 @@ func clonePairs(cp *customPairs) *customPairs {
 // typeId sequence, as an imported document's undeclared ids do. The name
 // must be new to the portal (409 otherwise).
 func (tx *Tx) CreateObjectType(def CustomObjectType, now time.Time) (CustomObjectType, error) {
-	if msg := schema.CheckPropertyName(def.Name); msg != "" {
+	if msg := schema.CheckObjectTypeName(def.Name); msg != "" {
 		return CustomObjectType{}, invalid(msg, Detail{Message: msg, In: "name"})
 	}
 	if strings.TrimSpace(def.Labels.Singular) == "" || strings.TrimSpace(def.Labels.Plural) == "" {

@@ -101,7 +101,7 @@ func TestObjectTypeLifecycle(t *testing.T) {
 		msg  string
 	}{
 		"duplicate name": {func(tx *Tx) error { _, err := tx.CreateObjectType(def, now); return err }, KindConflict, "already exists"},
-		"bad name":       {func(tx *Tx) error { d := def; d.Name = "Bad name"; _, err := tx.CreateObjectType(d, now); return err }, KindInvalid, "lower-case"},
+		"bad name":       {func(tx *Tx) error { d := def; d.Name = "Bad name"; _, err := tx.CreateObjectType(d, now); return err }, KindInvalid, "letters, digits and underscores"},
 		"unknown associated": {func(tx *Tx) error {
 			d := def
 			d.Name = "x"

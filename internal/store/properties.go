@@ -230,7 +230,7 @@ func (sp schemaPart) objectType(portalID int64, cfg *Config, spelling string) (*
 	itr := sp.types.Iterator()
 	for !itr.Done() {
 		_, ts, _ := itr.Next()
-		if ts.custom != nil && ts.custom.Name == name {
+		if ts.custom != nil && strings.EqualFold(ts.custom.Name, name) {
 			return ts.eff, true
 		}
 	}
@@ -683,13 +683,14 @@ func buildSchema(portalID int64, cfg *Config, snap *Snapshot, fail func(in, form
 		case types[ct.ID] != nil:
 			fail(at+".id", "object type %s is defined twice", ct.ID)
 			continue
-		case names[ct.Name]:
+		case names[strings.ToLower(ct.Name)]:
+			// Names are looked up in any case, so they differ in more than case.
 			fail(at+".name", "object type name %q is used twice", ct.Name)
 			continue
 		}
 		ct := ct
 		types[ct.ID] = &typeSchema{custom: &ct}
-		names[ct.Name] = true
+		names[strings.ToLower(ct.Name)] = true
 	}
 	typeOf := func(at, spelling string) (string, *typeSchema, bool) {
 		key := spelling

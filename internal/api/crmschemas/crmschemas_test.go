@@ -170,3 +170,22 @@ func TestSchemaScopes(t *testing.T) {
 		})
 	}
 }
+
+// TestSchemaNameCase: a name may hold upper-case letters, as HubSpot's
+// rules allow; it is kept as given, found in any case, and taken in any
+// case.
+func TestSchemaNameCase(t *testing.T) {
+	h := apitest.New(t, server.Config{})
+	r := h.Do("POST", "/crm/v3/schemas", tok, `{"name":"Fleet_Car","labels":{"singular":"Fleet car","plural":"Fleet cars"},"properties":[],"associatedObjects":["contacts"]}`)
+	r.Expect(t, 201)
+	portal, _ := h.Srv.PortalOf(tok)
+	if b := r.JSON(t); b["name"] != "Fleet_Car" || b["fullyQualifiedName"] != fmt.Sprintf("p%d_Fleet_Car", portal) {
+		t.Fatalf("created %s", r.Body)
+	}
+	for _, spelling := range []string{"fleet_car", "FLEET_CAR", fmt.Sprintf("p%d_fleet_car", portal)} {
+		h.Do("GET", "/crm/v3/schemas/"+spelling, tok, "").Expect(t, 200)
+	}
+	// Its records are served under its fully qualified name in any case.
+	h.Do("POST", fmt.Sprintf("/crm/v3/objects/p%d_fleet_car", portal), tok, `{"properties":{}}`).Expect(t, 201)
+	errorOf(t, h.Do("POST", "/crm/v3/schemas", tok, `{"name":"fleet_car","labels":{"singular":"C","plural":"Cs"},"properties":[],"associatedObjects":[]}`), 409, "CONFLICT", "already exists")
+}

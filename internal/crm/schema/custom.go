@@ -42,6 +42,28 @@ func CheckPropertyName(name string) string {
 	return ""
 }
 
+// CheckObjectTypeName reports what is wrong with a custom object type's
+// name, or "" when it is valid. HubSpot documents it as starting with a
+// letter and holding only letters, digits and underscores: unlike a
+// property's, its letters may be upper-case.
+func CheckObjectTypeName(name string) string {
+	isLetter := func(r rune) bool { return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') }
+	switch {
+	case name == "":
+		return "name must not be empty"
+	case len(name) > MaxPropertyNameLength:
+		return fmt.Sprintf("name must be at most %d characters", MaxPropertyNameLength)
+	case !isLetter(rune(name[0])):
+		return fmt.Sprintf("name %q must start with a letter", name)
+	}
+	for _, r := range name {
+		if !isLetter(r) && (r < '0' || r > '9') && r != '_' {
+			return fmt.Sprintf("name %q may hold only letters, digits and underscores", name)
+		}
+	}
+	return ""
+}
+
 // CheckProperty reports what is wrong with a property definition, without a
 // type to check its group against: an unknown type or fieldType, options a
 // type cannot have, an enumeration without options.
@@ -132,13 +154,13 @@ func NewCustomType(def fixtures.CRMObjectType, fullyQualifiedName string) (*Obje
 	if !IsCustomTypeID(def.ID) {
 		return nil, fmt.Errorf("id %q is not a custom object type id (2-N)", def.ID)
 	}
-	if msg := CheckPropertyName(def.Name); msg != "" {
+	if msg := CheckObjectTypeName(def.Name); msg != "" {
 		return nil, errors.New(msg)
 	}
 	if len(def.Pipelines) > 0 || def.PipelineProperty != "" || def.StageProperty != "" {
 		return nil, errors.New("custom object types have no pipelines here")
 	}
-	group := def.Name + "_information"
+	group := strings.ToLower(def.Name) + "_information"
 	groups := slices.Clone(def.Groups)
 	if len(groups) == 0 {
 		groups = []fixtures.CRMPropertyGroup{{Name: group, Label: def.Labels.Singular + " information"}}
