@@ -81,6 +81,17 @@ func (c *Call) Params() map[string]string { return maps.Clone(c.raw) }
 // Param returns the path parameter name as sent.
 func (c *Call) Param(name string) string { return c.raw[name] }
 
+// DecodedParam returns the path parameter name percent-decoded (an email
+// as a record id arrives as a%40b.com from clients that encode paths
+// correctly), or as sent when it does not decode.
+func (c *Call) DecodedParam(name string) string {
+	raw := c.raw[name]
+	if s, err := url.PathUnescape(raw); err == nil {
+		return s
+	}
+	return raw
+}
+
 // Value returns the resolved path parameter name. The operation's contract
 // names its parameters and the registry's resolvers give their types, so a
 // missing or mistyped value is a programming error: Value panics, which the

@@ -45,3 +45,15 @@ func TestQuery(t *testing.T) {
 		t.Errorf("query %v", c.Query())
 	}
 }
+
+func TestDecodedParam(t *testing.T) {
+	c := &Call{raw: map[string]string{"objectId": "jane%40example.com", "bad": "50%zz", "plain": "123"}}
+	for name, want := range map[string]string{"objectId": "jane@example.com", "bad": "50%zz", "plain": "123", "missing": ""} {
+		if got := c.DecodedParam(name); got != want {
+			t.Errorf("DecodedParam(%q) = %q, want %q", name, got, want)
+		}
+	}
+	if got := c.Param("objectId"); got != "jane%40example.com" {
+		t.Errorf("Param = %q, want the value as sent", got)
+	}
+}

@@ -2,7 +2,6 @@ package crmassociations
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/mockhub/mockhub/internal/apierr"
@@ -99,13 +98,7 @@ func portalType(c *endpoint.Call, v *store.View, param string) (*schema.ObjectTy
 }
 
 // pathID is a record id of the path, percent-decoded.
-func pathID(c *endpoint.Call, param string) string {
-	raw := c.Param(param)
-	if s, err := url.PathUnescape(raw); err == nil {
-		return s
-	}
-	return raw
-}
+func pathID(c *endpoint.Call, param string) string { return c.DecodedParam(param) }
 
 // idText is a request's record id as text: the contract takes strings and,
 // as HubSpot's examples send them, integers.

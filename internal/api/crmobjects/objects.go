@@ -74,13 +74,7 @@ func notFound(raw string, numericRule bool) error {
 // objectID is the path's objectId percent-decoded: HubSpot was seen not to
 // decode %40 in an email (HUBSPOT-RECORDS.md §2.7), which only punishes
 // clients that encode paths correctly, so we decode.
-func objectID(c *endpoint.Call) string {
-	raw := c.Param("objectId")
-	if s, err := url.PathUnescape(raw); err == nil {
-		return s
-	}
-	return raw
-}
+func objectID(c *endpoint.Call) string { return c.DecodedParam("objectId") }
 
 func isDigits(s string) bool {
 	if s == "" {

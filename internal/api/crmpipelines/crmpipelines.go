@@ -11,7 +11,6 @@ package crmpipelines
 
 import (
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/mockhub/mockhub/internal/apierr"
@@ -125,13 +124,7 @@ func (p pipelines) pipeline(c *endpoint.Call) (*schema.Pipeline, error) {
 
 // param is path parameter name percent-decoded, as the records family
 // decodes object ids.
-func param(c *endpoint.Call, name string) string {
-	raw := c.Param(name)
-	if s, err := url.PathUnescape(raw); err == nil {
-		return s
-	}
-	return raw
-}
+func param(c *endpoint.Call, name string) string { return c.DecodedParam(name) }
 
 // Messages of the 404s. HubSpot's exact wording is not recorded; these name
 // what was not found as its other OBJECT_NOT_FOUND messages do.

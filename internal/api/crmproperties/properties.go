@@ -3,7 +3,6 @@ package crmproperties
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/mockhub/mockhub/fixtures"
@@ -135,13 +134,7 @@ func typeOf(c *endpoint.Call) (*schema.ObjectType, error) {
 }
 
 // pathName is a path parameter percent-decoded, as crmobjects decodes ids.
-func pathName(c *endpoint.Call, param string) string {
-	raw := c.Param(param)
-	if s, err := url.PathUnescape(raw); err == nil {
-		return s
-	}
-	return raw
-}
+func pathName(c *endpoint.Call, param string) string { return c.DecodedParam(param) }
 
 func archivedQuery(c *endpoint.Call) bool {
 	archived, _ := strconv.ParseBool(c.Query().Get("archived"))

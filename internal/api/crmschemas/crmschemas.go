@@ -13,7 +13,6 @@ package crmschemas
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -206,13 +205,7 @@ func render(v *store.View, portalID int64, ct store.CustomObjectType) schemaBody
 }
 
 // param is a path parameter percent-decoded.
-func param(c *endpoint.Call, name string) string {
-	raw := c.Param(name)
-	if s, err := url.PathUnescape(raw); err == nil {
-		return s
-	}
-	return raw
-}
+func param(c *endpoint.Call, name string) string { return c.DecodedParam(name) }
 
 func archivedQuery(c *endpoint.Call) bool {
 	archived, _ := strconv.ParseBool(c.Query().Get("archived"))
