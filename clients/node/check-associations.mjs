@@ -4,6 +4,7 @@
 // Exits non-zero on the first failure; prints "N passed, 0 failed" otherwise.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { check, rejects, done } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 const hubspot = require("@hubspot/api-client");
@@ -28,31 +29,6 @@ const basic = client.crm.associations.v4.basicApi;
 const batch = client.crm.associations.v4.batchApi;
 const legacy = client.crm.associations.batchApi;
 
-let passed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-  } catch (err) {
-    console.error(`FAIL ${name}:`, err?.body ?? err);
-    console.log(`${passed} passed, 1 failed`);
-    process.exit(1);
-  }
-}
-
-async function rejects(promise, status, category) {
-  try {
-    await promise;
-  } catch (err) {
-    assert.equal(err.code, status, `status ${err.code}: ${JSON.stringify(err.body)}`);
-    const body = typeof err.body === "string" ? JSON.parse(err.body) : err.body;
-    assert.equal(body.category, category);
-    assert.ok(body.correlationId, "error has a correlationId");
-    assert.ok(body.message, "error has a message");
-    return body;
-  }
-  assert.fail(`expected ${status}`);
-}
 
 // ids lists a page's associated record ids in order.
 const ids = (page) => page.results.map((r) => r.toObjectId);
@@ -314,4 +290,4 @@ await check("a bad token is a 401", async () => {
   await rejects(anonymous.crm.associations.v4.basicApi.getPage("contacts", contacts[0], "companies"), 401, "INVALID_AUTHENTICATION");
 });
 
-console.log(`${passed} passed, 0 failed`);
+done();

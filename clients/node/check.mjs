@@ -6,6 +6,7 @@
 // Exits non-zero on the first failure; prints "N passed, 0 failed" otherwise.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { check, rejects, done } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 const hubspot = require("@hubspot/api-client");
@@ -28,31 +29,6 @@ const definitions = client.crm.associations.v4.schema.definitionsApi;
 const labels = new schema.DefinitionsApi(configuration);
 const limits = new schema.DefinitionConfigurationsApi(configuration);
 
-let passed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-  } catch (err) {
-    console.error(`FAIL ${name}:`, err?.body ?? err);
-    console.log(`${passed} passed, 1 failed`);
-    process.exit(1);
-  }
-}
-
-async function rejects(promise, status, category) {
-  try {
-    await promise;
-  } catch (err) {
-    assert.equal(err.code, status, `status ${err.code}: ${JSON.stringify(err.body)}`);
-    const body = typeof err.body === "string" ? JSON.parse(err.body) : err.body;
-    assert.equal(body.category, category);
-    assert.ok(body.correlationId, "error has a correlationId");
-    assert.ok(body.message, "error has a message");
-    return body;
-  }
-  assert.fail(`expected ${status}`);
-}
 
 let manager, employee;
 await check("create a paired label (old path)", async () => {
@@ -161,4 +137,4 @@ await import("./schema.mjs").then((m) => m.default({ client, basePath, check, re
 await import("./custom-objects.mjs").then((m) => m.default({ client, basePath, check, rejects }));
 await import("./oauth.mjs").then((m) => m.default({ client, basePath, check, rejects }));
 
-console.log(`${passed} passed, 0 failed`);
+done();
