@@ -233,6 +233,8 @@ func (r *record) find(name string) (int, bool) {
 // typeRecords is one object type's records. Live and archived records are
 // kept apart so that listing either kind costs O(log n + page) however many
 // of the other there are. Ids only grow, so id order is creation order.
+// Records are held by value (a small header sharing its properties), so a
+// walk over many reads them in place in the tree's leaves.
 type typeRecords struct {
 	live, archived *immutable.SortedMap[int64, record]
 	// unique maps namespace "\x00" value (folded as declared) to the id of
@@ -436,7 +438,8 @@ func (r Record) Value(name string) (string, bool) {
 }
 
 // Stored is a live record as it is stored, for walks that read a few values
-// of many records (search): it copies nothing until Record is called.
+// of many records (search): it holds the record's small header by value and
+// shares its properties, copying no property until Record is called.
 type Stored struct {
 	id int64
 	r  record
